@@ -1,0 +1,1 @@
+"""Django wiring for minsheng: settings, URLs, WSGI."""

@@ -1,0 +1,18 @@
+"""Test settings: the real settings with a fast hasher and no manifest for static files."""
+
+import os
+
+os.environ.setdefault("MINSHENG_DEBUG", "0")
+os.environ.setdefault("MINSHENG_SECRET_KEY", "test-only-secret-key")
+
+from config.settings import *  # noqa: E402, F403
+from config.settings import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,1 @@
+"""Staff accounts (登录账号)."""

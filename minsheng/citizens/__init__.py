@@ -1,0 +1,1 @@
+"""Residents who make requests; their personal data is stored and masked only here."""

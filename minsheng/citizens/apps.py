@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CitizensConfig(AppConfig):
+    name = "minsheng.citizens"
+    verbose_name = "群众"

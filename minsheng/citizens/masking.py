@@ -1,0 +1,30 @@
+"""Masking of personal data shown outside the hotline centre (个人信息保护法)."""
+
+import re
+
+_PHONE = re.compile(r"^\+?\d[\d -]{5,}$")
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: keep the first three and last four digits of a number."""
+    digits = re.sub(r"\D", "", phone or "")
+    if len(digits) <= 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def normalise_phone(raw: str) -> str:
+    """Digits only, without the +86/0086 prefix; '' if it does not look like a number."""
+    value = (raw or "").strip()
+    if not _PHONE.match(value):
+        return ""
+    digits = re.sub(r"\D", "", value)
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix) :]
+    return digits if 7 <= len(digits) <= 12 else ""
+
+
+def mask_name(name: str) -> str:
+    """张** : keep the surname only."""
+    return f"{name[0]}{'*' * (len(name) - 1)}" if name else ""

@@ -1,0 +1,1 @@
+"""Working-day calendar and deadline policies (工作日历、办理时限)."""

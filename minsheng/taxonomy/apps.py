@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TaxonomyConfig(AppConfig):
+    name = "minsheng.taxonomy"
+    verbose_name = "派单目录"

@@ -1,0 +1,47 @@
+"""The hash chain of a ticket's timeline: each event's hash covers its content and its predecessor."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+
+def content(
+    *, ticket_id: int, seq: int, action: str, from_status: str, to_status: str,
+    actor_id: int | None, actor_label: str, unit_id: int | None, note: str,
+    data: dict[str, Any], at: datetime,
+) -> str:
+    """The canonical text of an event that its hash covers."""
+    return json.dumps(
+        [ticket_id, seq, action, from_status, to_status, actor_id, actor_label, unit_id, note,
+         data, at.astimezone(UTC).isoformat(timespec="microseconds")],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+    )
+
+
+def digest(text: str, prev_hash: str) -> str:
+    return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
+
+
+def event_content(event: Any) -> str:
+    return content(
+        ticket_id=event.ticket_id, seq=event.seq, action=event.action,
+        from_status=event.from_status, to_status=event.to_status, actor_id=event.actor_id,
+        actor_label=event.actor_label, unit_id=event.unit_id, note=event.note, data=event.data,
+        at=event.at,
+    )
+
+
+def first_break(events: Iterable[Any]) -> int | None:
+    """The seq of the first event whose link or hash does not hold, or None if the chain holds."""
+    prev, expected_seq = "", 1
+    for event in events:
+        if (
+            event.seq != expected_seq
+            or event.prev_hash != prev
+            or digest(event_content(event), prev) != event.hash
+        ):
+            return expected_seq
+        prev, expected_seq = event.hash, expected_seq + 1
+    return None

@@ -1,0 +1,41 @@
+"""Template context for staff pages: the navigation a user's roles open to them."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from minsheng.orgs.access import role_label, standing_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+    active: bool = False
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    standing = standing_of(user)  # type: ignore[arg-type]
+    items: list[tuple[str, str]] = []
+    if standing.centre_roles & {"agent", "dispatcher"}:
+        items.append((reverse("intake:new"), "受理登记"))
+    if "dispatcher" in standing.centre_roles or standing.is_admin:
+        items.append((reverse("tickets:queue"), "派单队列"))
+    if standing.unit_paths:
+        items.append((reverse("tickets:inbox"), "本单位工单"))
+    if standing.is_centre:
+        items.append((reverse("tickets:all"), "全部工单"))
+    if standing.centre_roles & {"supervisor", "dispatcher"} or standing.is_admin:
+        items.append((reverse("tickets:overdue"), "超期督办"))
+    if standing.is_admin:
+        items.append((reverse("sla:calendar"), "工作日历"))
+        items.append((reverse("admin:index"), "系统管理"))
+    path = request.path
+    return {
+        "nav_items": [NavItem(url, label, path.startswith(url)) for url, label in items],
+        "user_role_label": role_label(user),  # type: ignore[arg-type]
+    }

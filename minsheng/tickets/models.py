@@ -1,0 +1,234 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from minsheng.taxonomy.models import RequestType
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "已受理"
+    DISPATCHED = "dispatched", "已派单"
+    ACCEPTED = "accepted", "办理中"
+    RETURNED = "returned", "已退单"  # the unit says it is not theirs; the centre decides
+    REPLIED = "replied", "已答复"  # waiting for the return visit
+    VISITED = "visited", "已回访"  # rated; closes, or the centre reopens it if unsatisfied
+    CLOSED = "closed", "已办结"
+    MERGED = "merged", "已合并"
+    DECLINED = "declined", "不予受理"  # out of scope, with a referral
+
+
+OPEN_STATUSES = frozenset(
+    {Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.RETURNED, Status.REPLIED,
+     Status.VISITED}
+)
+# While a unit holds the ticket its clocks run: these are the statuses that can be overdue.
+CLOCK_STATUSES = frozenset({Status.DISPATCHED, Status.ACCEPTED})
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "hotline", "12345热线"
+    WEB = "web", "网站"
+    MOBILE = "mobile", "手机端"
+    API = "api", "系统接口"
+    OFFLINE = "offline", "线下说事"
+    GRID = "grid", "网格上报"
+    SENSOR = "sensor", "物联感知"
+
+
+class Urgency(models.TextChoices):
+    NORMAL = "normal", "一般"
+    URGENT = "urgent", "紧急"  # risk to life or property: the 2-hour emergency policy
+
+
+class Satisfaction(models.TextChoices):
+    """The resident's rating at the return visit (回访评价)."""
+
+    SATISFIED = "satisfied", "满意"
+    BASICALLY = "basically", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Ticket(models.Model):
+    """A resident's request (诉求) and its handling record (工单).
+
+    Only `tickets.workflow` changes `status` and the deadlines; each change appends a TicketEvent.
+    """
+
+    number = models.CharField("工单编号", max_length=24, unique=True)  # quoted to the resident
+    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    request_type = models.CharField("诉求类型", max_length=12, choices=RequestType.choices)
+    category = models.ForeignKey(
+        "taxonomy.Category", verbose_name="分类", on_delete=models.PROTECT, related_name="+"
+    )
+    urgency = models.CharField(
+        "紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    resident = models.ForeignKey(
+        "citizens.Resident", verbose_name="诉求人", on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    title = models.CharField("标题", max_length=100)
+    description = models.TextField("诉求内容", max_length=4000)
+    address = models.CharField("地址", max_length=200, blank=True)
+    lon = models.FloatField("经度", null=True, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    place = models.ForeignKey(
+        "orgs.Unit", verbose_name="所在区域", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=Status.choices, default=Status.RECEIVED, editable=False
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name="主办单位", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tickets",
+    )
+    received_at = models.DateTimeField("受理时间")
+    dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
+    accept_by = models.DateTimeField("签收时限", null=True, blank=True)
+    accepted_at = models.DateTimeField("签收时间", null=True, blank=True)
+    resolve_by = models.DateTimeField("办结时限", null=True, blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    beyond_calendar = models.BooleanField("超出已发布日历", default=False)
+    paused_since = models.DateTimeField("暂停计时自", null=True, blank=True)
+    reply = models.TextField("答复内容", blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
+    merged_into = models.ForeignKey(
+        "self", verbose_name="并入工单", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="merged",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="受理人", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "工单"
+        verbose_name_plural = "工单"
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "resolve_by"], name="ticket_deadline_idx"),
+            models.Index(fields=["unit", "status"], name="ticket_unit_status_idx"),
+            models.Index(fields=["resident", "-received_at"], name="ticket_resident_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tickets:detail", args=[self.number])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CoHandler(models.Model):
+    """A unit summoned to help the main unit (协办), e.g. a department called by a street."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="cohandlers")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="cohandling")
+    added_at = models.DateTimeField("增派时间")
+
+    class Meta:
+        verbose_name = "协办单位"
+        verbose_name_plural = "协办单位"
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "unit"], name="cohandler_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} 协办 {self.unit}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit's request for more time (延期申请); the deadline moves only when it is approved."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已批准"
+        REFUSED = "refused", "未批准"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间")
+    new_resolve_by = models.DateTimeField("申请延至")
+    reason = models.TextField("延期理由", max_length=1000)
+    decision = models.CharField(
+        "审批结果", max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} 延期至 {self.new_resolve_by:%Y-%m-%d}"
+
+
+class TicketEvent(models.Model):
+    """One step in a ticket's timeline (流转记录). Append-only and hash-chained.
+
+    `hash` covers this event's content and the previous event's hash, so editing or deleting a
+    past event breaks the chain; `minsheng verify_timeline` finds it. Assessment reads these rows.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField("序号")
+    action = models.CharField("动作", max_length=24)
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人", max_length=60)
+    unit = models.ForeignKey(
+        "orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField("说明", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField("时间")
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["ticket", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "seq"], name="event_seq_unique"),
+        ]
+        indexes = [models.Index(fields=["action", "at"], name="event_action_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}#{self.seq} {self.action}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValidationError("流转记录只能追加，不能修改。")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValidationError("流转记录只能追加，不能删除。")
+
+
+class TicketSequence(models.Model):
+    """The last number issued per city prefix and day; makes ticket numbers unique and dense."""
+
+    key = models.CharField(max_length=16, primary_key=True)  # e.g. FZ261127
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last}"

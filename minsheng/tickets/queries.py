@@ -1,0 +1,102 @@
+"""Read side of tickets. Every view and API reads tickets through `visible_to`, so scoping holds."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
+from django.utils import timezone
+
+from minsheng.accounts.models import User
+from minsheng.orgs.access import standing_of
+from minsheng.orgs.models import Unit
+from minsheng.tickets.models import CLOCK_STATUSES, CoHandler, Status, Ticket
+
+
+def visible_to(user: User) -> QuerySet[Ticket]:
+    """Tickets the user may see: all at the centre; else those of their units and units below."""
+    standing = standing_of(user)
+    tickets = Ticket.objects.select_related("category__parent", "unit", "resident")
+    if standing.is_centre:
+        return tickets
+    condition = Q(pk__in=[])
+    for path in standing.unit_paths:
+        condition |= Q(unit__path__startswith=path) | Exists(
+            CoHandler.objects.filter(ticket=OuterRef("pk"), unit__path__startswith=path)
+        )
+    return tickets.filter(condition)
+
+
+def can_see_phone(user: User) -> bool:
+    """Full phone numbers are for the hotline centre only; everyone else sees them masked."""
+    return bool(standing_of(user).centre_roles)
+
+
+def with_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate `due_at`: the acceptance deadline until accepted, then the resolution deadline."""
+    return tickets.annotate(
+        due_at=Case(When(status=Status.DISPATCHED, then=F("accept_by")), default=F("resolve_by"))
+    )
+
+
+def dispatch_queue(user: User) -> QuerySet[Ticket]:
+    """New and returned tickets waiting for the centre, oldest first."""
+    return visible_to(user).filter(status__in=[Status.RECEIVED, Status.RETURNED]).order_by(
+        "received_at"
+    )
+
+
+def inbox(user: User) -> QuerySet[Ticket]:
+    """The work of the user's units, the most urgent deadline first."""
+    return with_due(
+        visible_to(user).filter(status__in=[*CLOCK_STATUSES, Status.RETURNED, Status.REPLIED])
+    ).order_by(F("due_at").asc(nulls_last=True), "received_at")
+
+
+def overdue(user: User, *, now: datetime | None = None) -> QuerySet[Ticket]:
+    """Tickets past their acceptance or resolution deadline while a unit holds them."""
+    now = now or timezone.now()
+    return with_due(
+        visible_to(user).filter(
+            Q(status=Status.DISPATCHED, accept_by__lt=now)
+            | Q(status__in=CLOCK_STATUSES, resolve_by__lt=now, paused_since__isnull=True)
+        )
+    ).order_by("resolve_by")
+
+
+def beyond_calendar(user: User) -> QuerySet[Ticket]:
+    """Open tickets whose deadline was counted past the published calendar (weekdays only)."""
+    return visible_to(user).filter(beyond_calendar=True, status__in=CLOCK_STATUSES)
+
+
+def earlier_tickets(user: User, *, phone: str, limit: int = 20) -> QuerySet[Ticket]:
+    """A caller's earlier tickets, for the agent on the call."""
+    return visible_to(user).filter(resident__phone=phone).order_by("-received_at")[:limit]
+
+
+def due_state(ticket: Ticket, now: datetime | None = None) -> str:
+    """'overdue', 'due_soon' or '' for a ticket, as shown everywhere it is listed."""
+    if ticket.status not in CLOCK_STATUSES or ticket.paused_since:
+        return ""
+    now = now or timezone.now()
+    due = ticket.accept_by if ticket.status == Status.DISPATCHED else ticket.resolve_by
+    if (ticket.resolve_by and ticket.resolve_by < now) or (due and due < now):
+        return "overdue"
+    if due and due < now + timedelta(hours=settings.MINSHENG_DUE_SOON_HOURS):
+        return "due_soon"
+    return ""
+
+
+def suggested_unit(ticket: Ticket) -> Unit | None:
+    """The unit the catalogue suggests: the place's street or district, or a named department."""
+    hint = ticket.category.handler_hint
+    if hint in ("street", "district"):
+        if ticket.place is None:
+            return None
+        kinds = (Unit.Kind.STREET, Unit.Kind.TOWNSHIP) if hint == "street" else (Unit.Kind.DISTRICT,)
+        return ticket.place.ancestor_of_kind(*kinds)
+    return Unit.objects.filter(code=hint, is_active=True).first() if hint else None
+
+
+def dispatch_targets() -> QuerySet[Unit]:
+    """Units a ticket can be dispatched to: every active unit except the centre itself."""
+    return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.CENTRE)
