@@ -17,23 +17,35 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 @pytest.fixture
 def city(db: Any) -> dict[str, Any]:
-    """Units of a small slice of Fuzhou: the centre, a district, a street, a community, a utility."""
+    """A slice of Fuzhou: the centre, a district, two streets, a community, the water company."""
     from minsheng.orgs.models import Unit
 
     fz = Unit.objects.create(code="3501", name="福州市", kind=Unit.Kind.CITY)
-    centre = Unit.objects.create(code="FZ-12345", name="福州市12345热线中心",
-                                 kind=Unit.Kind.CENTRE, parent=fz)
+    centre = Unit.objects.create(
+        code="FZ-12345", name="福州市12345热线中心", kind=Unit.Kind.CENTRE, parent=fz
+    )
     gulou = Unit.objects.create(code="350102", name="鼓楼区", kind=Unit.Kind.DISTRICT, parent=fz)
-    gudong = Unit.objects.create(code="350102001", name="鼓东街道", kind=Unit.Kind.STREET,
-                                 parent=gulou)
-    dongjie = Unit.objects.create(code="350102001001", name="东街社区",
-                                  kind=Unit.Kind.COMMUNITY, parent=gudong)
-    guxi = Unit.objects.create(code="350102002", name="鼓西街道", kind=Unit.Kind.STREET,
-                               parent=gulou)
-    water = Unit.objects.create(code="FZ-WATER", name="福州水务集团", kind=Unit.Kind.ENTERPRISE,
-                                parent=fz)
-    return {"fz": fz, "centre": centre, "gulou": gulou, "gudong": gudong, "dongjie": dongjie,
-            "guxi": guxi, "water": water}
+    gudong = Unit.objects.create(
+        code="350102001", name="鼓东街道", kind=Unit.Kind.STREET, parent=gulou
+    )
+    dongjie = Unit.objects.create(
+        code="350102001001", name="东街社区", kind=Unit.Kind.COMMUNITY, parent=gudong
+    )
+    guxi = Unit.objects.create(
+        code="350102002", name="鼓西街道", kind=Unit.Kind.STREET, parent=gulou
+    )
+    water = Unit.objects.create(
+        code="FZ-WATER", name="福州水务集团", kind=Unit.Kind.ENTERPRISE, parent=fz
+    )
+    return {
+        "fz": fz,
+        "centre": centre,
+        "gulou": gulou,
+        "gudong": gudong,
+        "dongjie": dongjie,
+        "guxi": guxi,
+        "water": water,
+    }
 
 
 @pytest.fixture
@@ -47,14 +59,29 @@ def catalogue(db: Any) -> dict[str, Any]:
     utilities = Category.objects.create(code="GY", name="公用事业")
     return {
         "noise": Category.objects.create(
-            code="CG-NOISE", name="噪音扰民", parent=city_mgmt, policy=policy["general"],
-            request_types=["complaint", "report", "help", "consult"], handler_hint="street"),
+            code="CG-NOISE",
+            name="噪音扰民",
+            parent=city_mgmt,
+            policy=policy["general"],
+            request_types=["complaint", "report", "help", "consult"],
+            handler_hint="street",
+        ),
         "water_cut": Category.objects.create(
-            code="GY-WATER", name="停水", parent=utilities, policy=policy["utility"],
-            request_types=["help", "complaint", "consult"], handler_hint="FZ-WATER"),
+            code="GY-WATER",
+            name="停水",
+            parent=utilities,
+            policy=policy["utility"],
+            request_types=["help", "complaint", "consult"],
+            handler_hint="FZ-WATER",
+        ),
         "policy": Category.objects.create(
-            code="CG-POLICY", name="政策咨询", parent=city_mgmt, policy=policy["complex"],
-            request_types=["consult", "suggestion"], handler_hint="district"),
+            code="CG-POLICY",
+            name="政策咨询",
+            parent=city_mgmt,
+            policy=policy["complex"],
+            request_types=["consult", "suggestion"],
+            handler_hint="district",
+        ),
     }
 
 
@@ -62,8 +89,9 @@ def _member(username: str, full_name: str, unit: Any, *roles: str, **extra: Any)
     from minsheng.accounts.models import User
     from minsheng.orgs.models import Membership
 
-    user = User.objects.create_user(username=username, password="pw-" + username,
-                                    first_name=full_name, **extra)
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, first_name=full_name, **extra
+    )
     for role in roles:
         Membership.objects.create(user=user, unit=unit, role=role)
     return user
@@ -134,10 +162,15 @@ def make_ticket(
 
     def make(**overrides: Any) -> Any:
         fields: dict[str, Any] = {
-            "channel": "hotline", "request_type": "complaint", "category": catalogue["noise"],
-            "resident": resident, "title": "夜间施工噪音",
+            "channel": "hotline",
+            "request_type": "complaint",
+            "category": catalogue["noise"],
+            "resident": resident,
+            "title": "夜间施工噪音",
             "description": "东街社区旁工地每天夜里十一点后还在施工，噪音很大，影响休息。",
-            "address": "鼓楼区东街88号", "place": city["dongjie"], "by": agent,
+            "address": "鼓楼区东街88号",
+            "place": city["dongjie"],
+            "by": agent,
         }
         fields.update(overrides)
         return workflow.receive(**fields)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "minsheng.intake",
     "minsheng.feedback",
     "minsheng.demo",
+    "minsheng.ops",
 ]
 
 MIDDLEWARE = [

@@ -13,8 +13,13 @@ from minsheng.tickets.models import Satisfaction, Ticket
 
 @transaction.atomic
 def rate(
-    ticket: Ticket, *, satisfaction: str, resolved: bool, comment: str = "",
-    agent: User | None = None, at: datetime | None = None,
+    ticket: Ticket,
+    *,
+    satisfaction: str,
+    resolved: bool,
+    comment: str = "",
+    agent: User | None = None,
+    at: datetime | None = None,
 ) -> Rating:
     """Record the rating, by the resident on the web or by an agent on a call.
 
@@ -27,8 +32,13 @@ def rate(
         ticket, by=by, satisfaction=satisfaction, resolved=resolved, comment=comment, at=now
     )
     rating = Rating.objects.create(
-        ticket=ticket, satisfaction=satisfaction, resolved=resolved, comment=comment.strip(),
-        via=Rating.Via.PHONE if agent else Rating.Via.WEB, round=ticket.reopen_count + 1, at=now,
+        ticket=ticket,
+        satisfaction=satisfaction,
+        resolved=resolved,
+        comment=comment.strip(),
+        via=Rating.Via.PHONE if agent else Rating.Via.WEB,
+        round=ticket.reopen_count + 1,
+        at=now,
     )
     if satisfaction != Satisfaction.UNSATISFIED:
         workflow.close(ticket, by=workflow.SYSTEM, note="群众评价满意，自动办结。", at=now)

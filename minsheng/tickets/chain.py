@@ -1,4 +1,4 @@
-"""The hash chain of a ticket's timeline: each event's hash covers its content and its predecessor."""
+"""The hash chain of a ticket's timeline: each hash covers the event and its predecessor's hash."""
 
 import hashlib
 import json
@@ -8,15 +8,37 @@ from typing import Any
 
 
 def content(
-    *, ticket_id: int, seq: int, action: str, from_status: str, to_status: str,
-    actor_id: int | None, actor_label: str, unit_id: int | None, note: str,
-    data: dict[str, Any], at: datetime,
+    *,
+    ticket_id: int,
+    seq: int,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor_id: int | None,
+    actor_label: str,
+    unit_id: int | None,
+    note: str,
+    data: dict[str, Any],
+    at: datetime,
 ) -> str:
     """The canonical text of an event that its hash covers."""
     return json.dumps(
-        [ticket_id, seq, action, from_status, to_status, actor_id, actor_label, unit_id, note,
-         data, at.astimezone(UTC).isoformat(timespec="microseconds")],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+        [
+            ticket_id,
+            seq,
+            action,
+            from_status,
+            to_status,
+            actor_id,
+            actor_label,
+            unit_id,
+            note,
+            data,
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
     )
 
 
@@ -26,9 +48,16 @@ def digest(text: str, prev_hash: str) -> str:
 
 def event_content(event: Any) -> str:
     return content(
-        ticket_id=event.ticket_id, seq=event.seq, action=event.action,
-        from_status=event.from_status, to_status=event.to_status, actor_id=event.actor_id,
-        actor_label=event.actor_label, unit_id=event.unit_id, note=event.note, data=event.data,
+        ticket_id=event.ticket_id,
+        seq=event.seq,
+        action=event.action,
+        from_status=event.from_status,
+        to_status=event.to_status,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        unit_id=event.unit_id,
+        note=event.note,
+        data=event.data,
         at=event.at,
     )
 

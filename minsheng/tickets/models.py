@@ -19,8 +19,14 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset(
-    {Status.RECEIVED, Status.DISPATCHED, Status.ACCEPTED, Status.RETURNED, Status.REPLIED,
-     Status.VISITED}
+    {
+        Status.RECEIVED,
+        Status.DISPATCHED,
+        Status.ACCEPTED,
+        Status.RETURNED,
+        Status.REPLIED,
+        Status.VISITED,
+    }
 )
 # While a unit holds the ticket its clocks run: these are the statuses that can be overdue.
 CLOCK_STATUSES = frozenset({Status.DISPATCHED, Status.ACCEPTED})
@@ -65,7 +71,9 @@ class Ticket(models.Model):
         "紧急程度", max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
     )
     resident = models.ForeignKey(
-        "citizens.Resident", verbose_name="诉求人", on_delete=models.PROTECT,
+        "citizens.Resident",
+        verbose_name="诉求人",
+        on_delete=models.PROTECT,
         related_name="tickets",
     )
     title = models.CharField("标题", max_length=100)
@@ -74,15 +82,23 @@ class Ticket(models.Model):
     lon = models.FloatField("经度", null=True, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     place = models.ForeignKey(
-        "orgs.Unit", verbose_name="所在区域", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "orgs.Unit",
+        verbose_name="所在区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status = models.CharField(
         "状态", max_length=10, choices=Status.choices, default=Status.RECEIVED, editable=False
     )
     unit = models.ForeignKey(
-        "orgs.Unit", verbose_name="主办单位", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="tickets",
+        "orgs.Unit",
+        verbose_name="主办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     received_at = models.DateTimeField("受理时间")
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
@@ -96,12 +112,20 @@ class Ticket(models.Model):
     reply = models.TextField("答复内容", blank=True)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     merged_into = models.ForeignKey(
-        "self", verbose_name="并入工单", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="merged",
+        "self",
+        verbose_name="并入工单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="受理人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name="受理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -162,7 +186,10 @@ class ExtensionRequest(models.Model):
         "审批结果", max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
@@ -190,7 +217,10 @@ class TicketEvent(models.Model):
     from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Status.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField("操作人", max_length=60)
@@ -232,3 +262,37 @@ class TicketSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.last}"
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    import uuid
+
+    return f"attachments/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file on a ticket: a photo of the site, a scanned letter. Served only to those who may
+    see the ticket, never from a public URL."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(max_length=50)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_at = models.DateTimeField("上传时间")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name

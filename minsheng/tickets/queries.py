@@ -40,8 +40,10 @@ def with_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
 
 def dispatch_queue(user: User) -> QuerySet[Ticket]:
     """New and returned tickets waiting for the centre, oldest first."""
-    return visible_to(user).filter(status__in=[Status.RECEIVED, Status.RETURNED]).order_by(
-        "received_at"
+    return (
+        visible_to(user)
+        .filter(status__in=[Status.RECEIVED, Status.RETURNED])
+        .order_by("received_at")
     )
 
 
@@ -92,7 +94,9 @@ def suggested_unit(ticket: Ticket) -> Unit | None:
     if hint in ("street", "district"):
         if ticket.place is None:
             return None
-        kinds = (Unit.Kind.STREET, Unit.Kind.TOWNSHIP) if hint == "street" else (Unit.Kind.DISTRICT,)
+        kinds = (
+            (Unit.Kind.STREET, Unit.Kind.TOWNSHIP) if hint == "street" else (Unit.Kind.DISTRICT,)
+        )
         return ticket.place.ancestor_of_kind(*kinds)
     return Unit.objects.filter(code=hint, is_active=True).first() if hint else None
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -19,9 +20,10 @@ from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets import chain, numbering
+from minsheng.tickets import chain, files, numbering
 from minsheng.tickets.models import (
     OPEN_STATUSES,
+    Attachment,
     CoHandler,
     ExtensionRequest,
     Satisfaction,
@@ -54,6 +56,7 @@ class Action(models.TextChoices):
     MERGE = "merge", "合并"
     DECLINE = "decline", "不予受理"
     NOTE = "note", "备注"
+    ATTACH = "attach", "上传附件"
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ def _move(sources: Iterable[str], target: str | None, *roles: str) -> Move:
 
 
 S = Status
+ANYONE_ON_THE_TICKET = ("agent", "dispatcher", "supervisor", "handler", "leader", "cohandler")
 # Roles: agent, dispatcher, supervisor (the 12345 centre); handler, leader (of the main unit);
 # cohandler (of a co-handling unit); resident; system (scheduled jobs, the resident's own rating).
 TRANSITIONS: dict[str, Move] = {
@@ -88,10 +92,8 @@ TRANSITIONS: dict[str, Move] = {
     Action.REOPEN: _move([S.VISITED], S.DISPATCHED, "dispatcher", "supervisor"),
     Action.MERGE: _move([S.RECEIVED, S.RETURNED], S.MERGED, "dispatcher"),
     Action.DECLINE: _move([S.RECEIVED, S.RETURNED], S.DECLINED, "agent", "dispatcher"),
-    Action.NOTE: _move(
-        OPEN_STATUSES, None,
-        "agent", "dispatcher", "supervisor", "handler", "leader", "cohandler",
-    ),
+    Action.NOTE: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
+    Action.ATTACH: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
 }
 RECEIVE_ROLES = frozenset({"agent", "dispatcher", "resident", "system"})
 
@@ -205,33 +207,51 @@ def _optional(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
 
 @transaction.atomic
 def receive(
-    *, channel: str, request_type: str, category: Category, resident: Resident, title: str,
-    description: str, by: User | Actor, urgency: str = Urgency.NORMAL, address: str = "",
-    lon: float | None = None, lat: float | None = None, place: Unit | None = None,
+    *,
+    channel: str,
+    request_type: str,
+    category: Category,
+    resident: Resident,
+    title: str,
+    description: str,
+    by: User | Actor,
+    urgency: str = Urgency.NORMAL,
+    address: str = "",
+    lon: float | None = None,
+    lat: float | None = None,
+    place: Unit | None = None,
     at: datetime | None = None,
 ) -> Ticket:
     """Record a new request (受理): number it and open its timeline."""
     actor, now = _actor(by), at or timezone.now()
-    if actor.kind == "staff" and actor.user is not None:
-        if not standing_of(actor.user).centre_roles & RECEIVE_ROLES:
-            raise WorkflowError("只有热线中心的话务员或派单员可以受理诉求。")
+    is_staff = actor.kind == "staff" and actor.user is not None
+    if is_staff and not standing_of(actor.user).centre_roles & RECEIVE_ROLES:  # type: ignore[arg-type]
+        raise WorkflowError("只有热线中心的话务员或派单员可以受理诉求。")
     if not category.is_leaf or not category.is_active:
         raise WorkflowError("请选择派单目录中的具体小类。")
     if request_type not in RequestType.values:
         raise WorkflowError("诉求类型不正确。")
     if not category.allows(request_type):
-        raise WorkflowError(
-            f"“{category.name}”不受理{RequestType(request_type).label}类诉求。"
-        )
+        raise WorkflowError(f"“{category.name}”不受理{RequestType(request_type).label}类诉求。")
     if urgency not in Urgency.values:
         raise WorkflowError("紧急程度不正确。")
     description = _required(description, "诉求内容")
     title = _optional(title, "标题", limit=100) or description[:30]
     ticket = Ticket.objects.create(
-        number=numbering.next_number(now), channel=channel, request_type=request_type,
-        category=category, urgency=urgency, resident=resident, title=title,
-        description=description, address=_optional(address, "地址", limit=200), lon=lon,
-        lat=lat, place=place, received_at=now, created_by=actor.user,
+        number=numbering.next_number(now),
+        channel=channel,
+        request_type=request_type,
+        category=category,
+        urgency=urgency,
+        resident=resident,
+        title=title,
+        description=description,
+        address=_optional(address, "地址", limit=200),
+        lon=lon,
+        lat=lat,
+        place=place,
+        received_at=now,
+        created_by=actor.user,
     )
     _record(ticket, Action.RECEIVE, "", Status.RECEIVED, actor, now, data={"channel": channel})
     return ticket
@@ -248,8 +268,14 @@ def answer(ticket: Ticket, *, by: User | Actor, text: str, at: datetime | None =
 
 @transaction.atomic
 def dispatch(
-    ticket: Ticket, *, to: Unit, by: User | Actor, cohandlers: Iterable[Unit] = (),
-    category: Category | None = None, note: str = "", at: datetime | None = None,
+    ticket: Ticket,
+    *,
+    to: Unit,
+    by: User | Actor,
+    cohandlers: Iterable[Unit] = (),
+    category: Category | None = None,
+    note: str = "",
+    at: datetime | None = None,
 ) -> None:
     """Send the ticket to its main handling unit (派单), with co-handlers, and start its clocks."""
     t, actor, now = _begin(ticket, Action.DISPATCH, by, at)
@@ -268,8 +294,9 @@ def dispatch(
     added = _add_cohandlers(t, cohandlers, now)
     if added:
         data["cohandlers"] = added
-    _finish(ticket, t, Action.DISPATCH, actor, now, unit=to, note=_optional(note, "派单说明"),
-            data=data)
+    _finish(
+        ticket, t, Action.DISPATCH, actor, now, unit=to, note=_optional(note, "派单说明"), data=data
+    )
 
 
 @transaction.atomic
@@ -281,8 +308,16 @@ def add_cohandler(
     added = _add_cohandlers(t, [unit], now)
     if not added:
         raise WorkflowError("该单位已是主办或协办单位。")
-    _finish(ticket, t, Action.ADD_COHANDLER, actor, now, unit=unit,
-            note=_optional(note, "说明"), data={"cohandlers": added})
+    _finish(
+        ticket,
+        t,
+        Action.ADD_COHANDLER,
+        actor,
+        now,
+        unit=unit,
+        note=_optional(note, "说明"),
+        data={"cohandlers": added},
+    )
 
 
 @transaction.atomic
@@ -301,18 +336,21 @@ def send_back(ticket: Ticket, *, by: User | Actor, reason: str, at: datetime | N
 
 
 @transaction.atomic
-def reject_return(ticket: Ticket, *, by: User | Actor, note: str, at: datetime | None = None) -> None:
+def reject_return(
+    ticket: Ticket, *, by: User | Actor, note: str, at: datetime | None = None
+) -> None:
     """The centre finds the return unfounded and sends the ticket back to the same unit."""
     t, actor, now = _begin(ticket, Action.REJECT_RETURN, by, at)
-    _finish(ticket, t, Action.REJECT_RETURN, actor, now, unit=t.unit,
-            note=_required(note, "驳回理由"))
+    _finish(
+        ticket, t, Action.REJECT_RETURN, actor, now, unit=t.unit, note=_required(note, "驳回理由")
+    )
 
 
 @transaction.atomic
 def request_extension(
     ticket: Ticket, *, by: User | Actor, until: datetime, reason: str, at: datetime | None = None
 ) -> ExtensionRequest:
-    """The unit asks for more time (延期申请), before the deadline; the deadline does not move yet."""
+    """The unit asks for more time (延期申请) before the deadline; nothing moves until approved."""
     t, actor, now = _begin(ticket, Action.REQUEST_EXTENSION, by, at)
     if actor.user is None:
         raise WorkflowError("延期申请须由承办人提出。")
@@ -322,14 +360,26 @@ def request_extension(
     extension = ExtensionRequest.objects.create(
         ticket=t, requested_by=actor.user, requested_at=now, new_resolve_by=until, reason=reason
     )
-    _finish(ticket, t, Action.REQUEST_EXTENSION, actor, now, unit=t.unit, note=reason,
-            data={"until": until.isoformat()})
+    _finish(
+        ticket,
+        t,
+        Action.REQUEST_EXTENSION,
+        actor,
+        now,
+        unit=t.unit,
+        note=reason,
+        data={"until": until.isoformat()},
+    )
     return extension
 
 
 @transaction.atomic
 def decide_extension(
-    ticket: Ticket, *, by: User | Actor, approve: bool, note: str = "",
+    ticket: Ticket,
+    *,
+    by: User | Actor,
+    approve: bool,
+    note: str = "",
     at: datetime | None = None,
 ) -> None:
     """The centre approves (the deadline moves) or refuses a pending extension request."""
@@ -366,12 +416,14 @@ def pause(ticket: Ticket, *, by: User | Actor, reason: str, at: datetime | None 
 def resume(ticket: Ticket, *, by: User | Actor, note: str = "", at: datetime | None = None) -> None:
     """Restart the clock; the deadline moves by the time it was paused."""
     t, actor, now = _begin(ticket, Action.RESUME, by, at)
-    assert t.paused_since is not None and t.resolve_by is not None
+    assert t.paused_since is not None
+    assert t.resolve_by is not None
     moved = t.resolve_by + (now - t.paused_since)
     data = {"resolve_by": [_iso(t.resolve_by), _iso(moved)]}
     t.resolve_by, t.paused_since = moved, None
-    _finish(ticket, t, Action.RESUME, actor, now, unit=t.unit, note=_optional(note, "说明"),
-            data=data)
+    _finish(
+        ticket, t, Action.RESUME, actor, now, unit=t.unit, note=_optional(note, "说明"), data=data
+    )
 
 
 @transaction.atomic
@@ -385,16 +437,28 @@ def reply(ticket: Ticket, *, by: User | Actor, text: str, at: datetime | None = 
 
 @transaction.atomic
 def record_visit(
-    ticket: Ticket, *, by: User | Actor, satisfaction: str, resolved: bool, comment: str = "",
+    ticket: Ticket,
+    *,
+    by: User | Actor,
+    satisfaction: str,
+    resolved: bool,
+    comment: str = "",
     at: datetime | None = None,
 ) -> None:
     """Record the return visit (回访): the resident's rating and whether it was solved."""
     t, actor, now = _begin(ticket, Action.VISIT, by, at)
     if satisfaction not in Satisfaction.values:
         raise WorkflowError("请选择满意、基本满意或不满意。")
-    _finish(ticket, t, Action.VISIT, actor, now, unit=t.unit,
-            note=_optional(comment, "评价意见", limit=1000),
-            data={"satisfaction": satisfaction, "resolved": bool(resolved)})
+    _finish(
+        ticket,
+        t,
+        Action.VISIT,
+        actor,
+        now,
+        unit=t.unit,
+        note=_optional(comment, "评价意见", limit=1000),
+        data={"satisfaction": satisfaction, "resolved": bool(resolved)},
+    )
 
 
 @transaction.atomic
@@ -429,14 +493,19 @@ def merge(
     if target.pk == t.pk or target.status not in OPEN_STATUSES:
         raise WorkflowError("只能并入另一张未办结的工单。")
     t.merged_into, t.closed_at = target, now
-    _finish(ticket, t, Action.MERGE, actor, now, note=_optional(note, "说明"),
-            data={"into": target.number})
+    _finish(
+        ticket,
+        t,
+        Action.MERGE,
+        actor,
+        now,
+        note=_optional(note, "说明"),
+        data={"into": target.number},
+    )
 
 
 @transaction.atomic
-def decline(
-    ticket: Ticket, *, by: User | Actor, referral: str, at: datetime | None = None
-) -> None:
+def decline(ticket: Ticket, *, by: User | Actor, referral: str, at: datetime | None = None) -> None:
     """Decline an out-of-scope request (不予受理) and tell the resident where to turn instead."""
     t, actor, now = _begin(ticket, Action.DECLINE, by, at)
     t.reply = _required(referral, "告知内容（引导群众的去处）")
@@ -449,6 +518,43 @@ def add_note(ticket: Ticket, *, by: User | Actor, text: str, at: datetime | None
     """Add a remark to the timeline (co-handlers' opinions, calls made); status unchanged."""
     t, actor, now = _begin(ticket, Action.NOTE, by, at)
     _finish(ticket, t, Action.NOTE, actor, now, note=_required(text, "备注内容"))
+
+
+@transaction.atomic
+def attach(
+    ticket: Ticket, *, by: User | Actor, upload: UploadedFile, at: datetime | None = None
+) -> Attachment:
+    """Add a photo or document to the ticket (images and PDF, at most 10 MB)."""
+    t, actor, now = _begin(ticket, Action.ATTACH, by, at)
+    if not upload.size or upload.size > files.MAX_ATTACHMENT_BYTES:
+        raise WorkflowError("附件不能为空，且不能超过 10 MB。")
+    upload.seek(0)
+    kind = files.sniff(upload.read(16))
+    upload.seek(0)
+    if kind is None:
+        raise WorkflowError("只能上传 JPEG、PNG、GIF、WebP 图片或 PDF 文件。")
+    name = (upload.name or "附件")[-200:]
+    attachment = Attachment(
+        ticket=t,
+        name=name,
+        content_type=kind[0],
+        extension=kind[1],
+        size=upload.size,
+        uploaded_at=now,
+        uploaded_by=actor.user,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    _finish(
+        ticket,
+        t,
+        Action.ATTACH,
+        actor,
+        now,
+        note=name,
+        data={"attachment": attachment.pk, "size": upload.size},
+    )
+    return attachment
 
 
 # --- internals -----------------------------------------------------------------------------
@@ -474,8 +580,15 @@ def _begin(
 
 
 def _finish(
-    ticket: Ticket, t: Ticket, action: str, actor: Actor, now: datetime, *,
-    unit: Unit | None = None, note: str = "", data: dict[str, Any] | None = None,
+    ticket: Ticket,
+    t: Ticket,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> None:
     from_status = t.status
     target = TRANSITIONS[action].target
@@ -490,15 +603,32 @@ def _finish(
 
 
 def _record(
-    ticket: Ticket, action: str, from_status: str, to_status: str, actor: Actor, at: datetime,
-    *, unit: Unit | None = None, note: str = "", data: dict[str, Any] | None = None,
+    ticket: Ticket,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: Actor,
+    at: datetime,
+    *,
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
 ) -> TicketEvent:
     last = ticket.events.order_by("-seq").values_list("seq", "hash").first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, "")
     event = TicketEvent(
-        ticket=ticket, seq=seq, action=action, from_status=from_status, to_status=to_status,
-        actor=actor.user, actor_label=actor.label, unit=unit, note=note, data=data or {},
-        at=at, prev_hash=prev,
+        ticket=ticket,
+        seq=seq,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor.user,
+        actor_label=actor.label,
+        unit=unit,
+        note=note,
+        data=data or {},
+        at=at,
+        prev_hash=prev,
     )
     event.hash = chain.digest(chain.event_content(event), prev)
     event.save()
@@ -509,7 +639,11 @@ def _start_clocks(t: Ticket, now: datetime, data: dict[str, Any]) -> None:
     policy = _policy(t)
     due = deadlines.compute(policy, start=now)
     t.dispatched_at, t.accepted_at, t.paused_since = now, None, None
-    t.accept_by, t.resolve_by, t.beyond_calendar = due.accept_by, due.resolve_by, due.beyond_calendar
+    t.accept_by, t.resolve_by, t.beyond_calendar = (
+        due.accept_by,
+        due.resolve_by,
+        due.beyond_calendar,
+    )
     data.update(policy=policy.code, accept_by=_iso(due.accept_by), resolve_by=_iso(due.resolve_by))
     if due.beyond_calendar:
         data["beyond_calendar"] = True

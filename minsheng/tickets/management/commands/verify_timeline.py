@@ -21,6 +21,8 @@ class Command(BaseCommand):
             events = TicketEvent.objects.filter(ticket_id=ticket_id).order_by("seq")
             broken = chain.first_break(events.iterator())
             if broken is not None:
-                raise CommandError(f"工单 {number} 的流转记录在第 {broken} 条处断链（可能被篡改）。")
+                raise CommandError(
+                    f"工单 {number} 的流转记录在第 {broken} 条处断链（可能被篡改）。"
+                )
             checked += 1
         self.stdout.write(f"已校验 {checked} 张工单的流转记录，全部完好。")

@@ -1,0 +1,1 @@
+"""Small pure-Python helpers shared across apps."""

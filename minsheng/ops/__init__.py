@@ -1,0 +1,1 @@
+"""Running the platform: the production web server, the background worker, the health check."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    name = "minsheng.ops"
+    verbose_name = "运行维护"
