@@ -18,12 +18,20 @@ class Category(models.Model):
     code = models.CharField("编码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=60)
     parent = models.ForeignKey(
-        "self", verbose_name="所属大类", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="所属大类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     policy = models.ForeignKey(
-        "sla.DeadlinePolicy", verbose_name="默认时限", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "sla.DeadlinePolicy",
+        verbose_name="默认时限",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     request_types = models.JSONField("允许的诉求类型", default=list, blank=True)
     # Who usually handles it: "street", "district" or a unit code; a hint for the dispatcher.
