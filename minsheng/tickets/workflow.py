@@ -6,12 +6,11 @@ WorkflowError with a message for the user and writes nothing.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
@@ -32,161 +31,33 @@ from minsheng.tickets.models import (
     TicketEvent,
     Urgency,
 )
+from minsheng.tickets.transitions import (  # re-exported: callers know only the workflow
+    RECEIVE_ROLES,
+    SYSTEM,
+    TRANSITIONS,
+    Action,
+    Actor,
+    WorkflowError,
+    allowed_actions,
+    as_actor,
+    pending_extension,
+    policy_of,
+    precondition,
+    resident_actor,
+    roles_of,
+)
 
+__all__ = [
+    "SYSTEM",
+    "TRANSITIONS",
+    "Action",
+    "Actor",
+    "WorkflowError",
+    "allowed_actions",
+    "resident_actor",
+    "roles_of",
+]
 MAX_TEXT = 4000
-
-
-class Action(models.TextChoices):
-    RECEIVE = "receive", "受理"
-    ANSWER = "answer", "直接办结"
-    DISPATCH = "dispatch", "派单"
-    ADD_COHANDLER = "add_cohandler", "增派协办"
-    ACCEPT = "accept", "签收"
-    RETURN = "return", "退单"
-    REJECT_RETURN = "reject_return", "驳回退单"
-    REQUEST_EXTENSION = "request_extension", "申请延期"
-    APPROVE_EXTENSION = "approve_extension", "批准延期"
-    REFUSE_EXTENSION = "refuse_extension", "驳回延期"
-    PAUSE = "pause", "暂停计时"
-    RESUME = "resume", "恢复计时"
-    REPLY = "reply", "答复"
-    VISIT = "visit", "回访"
-    CLOSE = "close", "办结"
-    REOPEN = "reopen", "重办"
-    MERGE = "merge", "合并"
-    DECLINE = "decline", "不予受理"
-    NOTE = "note", "备注"
-    ATTACH = "attach", "上传附件"
-
-
-@dataclass(frozen=True)
-class Move:
-    sources: frozenset[str]
-    target: str | None  # None: the status stays
-    roles: frozenset[str]
-
-
-def _move(sources: Iterable[str], target: str | None, *roles: str) -> Move:
-    return Move(frozenset(sources), target, frozenset(roles))
-
-
-S = Status
-ANYONE_ON_THE_TICKET = ("agent", "dispatcher", "supervisor", "handler", "leader", "cohandler")
-# Roles: agent, dispatcher, supervisor (the 12345 centre); handler, leader (of the main unit);
-# cohandler (of a co-handling unit); resident; system (scheduled jobs, the resident's own rating).
-TRANSITIONS: dict[str, Move] = {
-    Action.ANSWER: _move([S.RECEIVED], S.CLOSED, "agent", "dispatcher"),
-    Action.DISPATCH: _move([S.RECEIVED, S.RETURNED], S.DISPATCHED, "dispatcher", "system"),
-    Action.ADD_COHANDLER: _move([S.DISPATCHED, S.ACCEPTED], None, "dispatcher", "leader"),
-    Action.ACCEPT: _move([S.DISPATCHED], S.ACCEPTED, "handler", "leader"),
-    Action.RETURN: _move([S.DISPATCHED], S.RETURNED, "handler", "leader"),
-    Action.REJECT_RETURN: _move([S.RETURNED], S.DISPATCHED, "dispatcher"),
-    Action.REQUEST_EXTENSION: _move([S.ACCEPTED], None, "handler", "leader"),
-    Action.APPROVE_EXTENSION: _move([S.ACCEPTED], None, "dispatcher", "supervisor"),
-    Action.REFUSE_EXTENSION: _move([S.ACCEPTED], None, "dispatcher", "supervisor"),
-    Action.PAUSE: _move([S.ACCEPTED], None, "handler", "leader"),
-    Action.RESUME: _move([S.ACCEPTED], None, "handler", "leader"),
-    Action.REPLY: _move([S.ACCEPTED], S.REPLIED, "handler", "leader"),
-    Action.VISIT: _move([S.REPLIED], S.VISITED, "agent", "resident"),
-    Action.CLOSE: _move([S.VISITED], S.CLOSED, "dispatcher", "supervisor", "system"),
-    Action.REOPEN: _move([S.VISITED], S.DISPATCHED, "dispatcher", "supervisor"),
-    Action.MERGE: _move([S.RECEIVED, S.RETURNED], S.MERGED, "dispatcher"),
-    Action.DECLINE: _move([S.RECEIVED, S.RETURNED], S.DECLINED, "agent", "dispatcher"),
-    Action.NOTE: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
-    Action.ATTACH: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
-}
-RECEIVE_ROLES = frozenset({"agent", "dispatcher", "resident", "system"})
-
-
-class WorkflowError(Exception):
-    """The move is not allowed, or its input is incomplete; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a member of staff, the resident, or the system."""
-
-    label: str
-    user: User | None = None
-    kind: str = "staff"
-
-
-SYSTEM = Actor(label="系统", kind="system")
-
-
-def resident_actor(ticket: Ticket) -> Actor:
-    return Actor(label=f"诉求人（尾号{ticket.resident.phone[-4:]}）", kind="resident")
-
-
-def _actor(by: User | Actor) -> Actor:
-    if isinstance(by, Actor):
-        return by
-    return Actor(label=(by.get_full_name() or by.username)[:60], user=by)
-
-
-def roles_of(by: User | Actor, ticket: Ticket) -> frozenset[str]:
-    """The roles `by` holds over this ticket."""
-    actor = _actor(by)
-    if actor.kind != "staff" or actor.user is None:
-        return frozenset({actor.kind})
-    standing = standing_of(actor.user)
-    roles = set(standing.centre_roles)
-    if ticket.unit_id is not None and ticket.unit is not None:
-        roles |= standing.roles_over([ticket.unit])
-    if standing.unit_paths and standing.roles_over(
-        co.unit for co in ticket.cohandlers.select_related("unit")
-    ):
-        roles.add("cohandler")
-    return frozenset(roles)
-
-
-def allowed_actions(by: User | Actor, ticket: Ticket, *, at: datetime | None = None) -> list[str]:
-    """The actions `by` may take on this ticket now: exactly what the ticket page offers."""
-    roles = roles_of(by, ticket)
-    now = at or timezone.now()
-    return [
-        action
-        for action, move in TRANSITIONS.items()
-        if ticket.status in move.sources
-        and roles & move.roles
-        and _precondition(action, ticket, now) is None
-    ]
-
-
-def _precondition(action: str, ticket: Ticket, now: datetime) -> str | None:
-    """Why the action cannot be taken on this ticket now, or None."""
-    if action == Action.ANSWER and ticket.request_type != RequestType.CONSULT:
-        return "只有咨询类诉求可以直接办结。"
-    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and not _pending(ticket):
-        return "没有待审批的延期申请。"
-    if action == Action.REQUEST_EXTENSION:
-        if _pending(ticket):
-            return "已有延期申请在审批中。"
-        if ticket.resolve_by and now > ticket.resolve_by:
-            return "已超过办结时限，不能再申请延期。"
-    if action == Action.PAUSE:
-        if ticket.paused_since:
-            return "已在暂停计时中。"
-        if not _policy(ticket).allow_pause:
-            return "该类诉求的时限规则不允许暂停计时。"
-    if action == Action.RESUME and not ticket.paused_since:
-        return "当前没有暂停计时。"
-    if action == Action.REOPEN and _last_satisfaction(ticket) != Satisfaction.UNSATISFIED:
-        return "只有群众不满意的工单才能重办。"
-    return None
-
-
-def _pending(ticket: Ticket) -> ExtensionRequest | None:
-    return ticket.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first()
-
-
-def _last_satisfaction(ticket: Ticket) -> str | None:
-    visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
-    return visit.data.get("satisfaction") if visit else None
-
-
-def _policy(ticket: Ticket) -> Any:
-    return deadlines.policy_for(ticket.category.policy, urgent=ticket.urgency == Urgency.URGENT)
 
 
 def _required(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
@@ -223,7 +94,7 @@ def receive(
     at: datetime | None = None,
 ) -> Ticket:
     """Record a new request (受理): number it and open its timeline."""
-    actor, now = _actor(by), at or timezone.now()
+    actor, now = as_actor(by), at or timezone.now()
     is_staff = actor.kind == "staff" and actor.user is not None
     if is_staff and not standing_of(actor.user).centre_roles & RECEIVE_ROLES:  # type: ignore[arg-type]
         raise WorkflowError("只有热线中心的话务员或派单员可以受理诉求。")
@@ -385,7 +256,7 @@ def decide_extension(
     """The centre approves (the deadline moves) or refuses a pending extension request."""
     action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
     t, actor, now = _begin(ticket, action, by, at)
-    extension = _pending(t)
+    extension = pending_extension(t)
     assert extension is not None  # guaranteed by the precondition
     note = _optional(note, "审批意见") if approve else _required(note, "驳回理由")
     extension.decision = (
@@ -566,14 +437,14 @@ def _begin(
     """Lock the ticket row and check the move; returns the locked, fresh copy to change."""
     # Re-read under a row lock so two people cannot move the same ticket at once.
     t = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    actor, now = _actor(by), at or timezone.now()
+    actor, now = as_actor(by), at or timezone.now()
     move = TRANSITIONS[action]
     label = Action(action).label
     if t.status not in move.sources:
         raise WorkflowError(f"工单 {t.number} 当前为“{t.get_status_display()}”，不能{label}。")
     if not roles_of(actor, t) & move.roles:
         raise WorkflowError(f"您没有对工单 {t.number} {label}的权限。")
-    reason = _precondition(action, t, now)
+    reason = precondition(action, t, now)
     if reason:
         raise WorkflowError(reason)
     return t, actor, now
@@ -636,7 +507,7 @@ def _record(
 
 
 def _start_clocks(t: Ticket, now: datetime, data: dict[str, Any]) -> None:
-    policy = _policy(t)
+    policy = policy_of(t)
     due = deadlines.compute(policy, start=now)
     t.dispatched_at, t.accepted_at, t.paused_since = now, None, None
     t.accept_by, t.resolve_by, t.beyond_calendar = (

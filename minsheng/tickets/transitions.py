@@ -1,0 +1,180 @@
+"""Who may make which move on a ticket, and when: the transition table and its preconditions.
+
+Read-only rules; `tickets.workflow` applies them when it changes a ticket.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+from django.utils import timezone
+
+from minsheng.accounts.models import User
+from minsheng.orgs.access import standing_of
+from minsheng.sla import deadlines
+from minsheng.sla.models import DeadlinePolicy
+from minsheng.taxonomy.models import RequestType
+from minsheng.tickets.models import (
+    OPEN_STATUSES,
+    ExtensionRequest,
+    Satisfaction,
+    Status,
+    Ticket,
+    Urgency,
+)
+
+
+class Action(models.TextChoices):
+    RECEIVE = "receive", "受理"
+    ANSWER = "answer", "直接办结"
+    DISPATCH = "dispatch", "派单"
+    ADD_COHANDLER = "add_cohandler", "增派协办"
+    ACCEPT = "accept", "签收"
+    RETURN = "return", "退单"
+    REJECT_RETURN = "reject_return", "驳回退单"
+    REQUEST_EXTENSION = "request_extension", "申请延期"
+    APPROVE_EXTENSION = "approve_extension", "批准延期"
+    REFUSE_EXTENSION = "refuse_extension", "驳回延期"
+    PAUSE = "pause", "暂停计时"
+    RESUME = "resume", "恢复计时"
+    REPLY = "reply", "答复"
+    VISIT = "visit", "回访"
+    CLOSE = "close", "办结"
+    REOPEN = "reopen", "重办"
+    MERGE = "merge", "合并"
+    DECLINE = "decline", "不予受理"
+    NOTE = "note", "备注"
+    ATTACH = "attach", "上传附件"
+
+
+@dataclass(frozen=True)
+class Move:
+    sources: frozenset[str]
+    target: str | None  # None: the status stays
+    roles: frozenset[str]
+
+
+def _move(sources: Iterable[str], target: str | None, *roles: str) -> Move:
+    return Move(frozenset(sources), target, frozenset(roles))
+
+
+S = Status
+ANYONE_ON_THE_TICKET = ("agent", "dispatcher", "supervisor", "handler", "leader", "cohandler")
+# Roles: agent, dispatcher, supervisor (the 12345 centre); handler, leader (of the main unit);
+# cohandler (of a co-handling unit); resident; system (scheduled jobs, the resident's own rating).
+TRANSITIONS: dict[str, Move] = {
+    Action.ANSWER: _move([S.RECEIVED], S.CLOSED, "agent", "dispatcher"),
+    Action.DISPATCH: _move([S.RECEIVED, S.RETURNED], S.DISPATCHED, "dispatcher", "system"),
+    Action.ADD_COHANDLER: _move([S.DISPATCHED, S.ACCEPTED], None, "dispatcher", "leader"),
+    Action.ACCEPT: _move([S.DISPATCHED], S.ACCEPTED, "handler", "leader"),
+    Action.RETURN: _move([S.DISPATCHED], S.RETURNED, "handler", "leader"),
+    Action.REJECT_RETURN: _move([S.RETURNED], S.DISPATCHED, "dispatcher"),
+    Action.REQUEST_EXTENSION: _move([S.ACCEPTED], None, "handler", "leader"),
+    Action.APPROVE_EXTENSION: _move([S.ACCEPTED], None, "dispatcher", "supervisor"),
+    Action.REFUSE_EXTENSION: _move([S.ACCEPTED], None, "dispatcher", "supervisor"),
+    Action.PAUSE: _move([S.ACCEPTED], None, "handler", "leader"),
+    Action.RESUME: _move([S.ACCEPTED], None, "handler", "leader"),
+    Action.REPLY: _move([S.ACCEPTED], S.REPLIED, "handler", "leader"),
+    Action.VISIT: _move([S.REPLIED], S.VISITED, "agent", "resident"),
+    Action.CLOSE: _move([S.VISITED], S.CLOSED, "dispatcher", "supervisor", "system"),
+    Action.REOPEN: _move([S.VISITED], S.DISPATCHED, "dispatcher", "supervisor"),
+    Action.MERGE: _move([S.RECEIVED, S.RETURNED], S.MERGED, "dispatcher"),
+    Action.DECLINE: _move([S.RECEIVED, S.RETURNED], S.DECLINED, "agent", "dispatcher"),
+    Action.NOTE: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
+    Action.ATTACH: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
+}
+RECEIVE_ROLES = frozenset({"agent", "dispatcher", "resident", "system"})
+
+
+class WorkflowError(Exception):
+    """The move is not allowed, or its input is incomplete; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a member of staff, the resident, or the system."""
+
+    label: str
+    user: User | None = None
+    kind: str = "staff"
+
+
+SYSTEM = Actor(label="系统", kind="system")
+
+
+def resident_actor(ticket: Ticket) -> Actor:
+    return Actor(label=f"诉求人（尾号{ticket.resident.phone[-4:]}）", kind="resident")
+
+
+def as_actor(by: User | Actor) -> Actor:
+    if isinstance(by, Actor):
+        return by
+    return Actor(label=(by.get_full_name() or by.username)[:60], user=by)
+
+
+def roles_of(by: User | Actor, ticket: Ticket) -> frozenset[str]:
+    """The roles `by` holds over this ticket."""
+    actor = as_actor(by)
+    if actor.kind != "staff" or actor.user is None:
+        return frozenset({actor.kind})
+    standing = standing_of(actor.user)
+    roles = set(standing.centre_roles)
+    if ticket.unit_id is not None and ticket.unit is not None:
+        roles |= standing.roles_over([ticket.unit])
+    if standing.unit_paths and standing.roles_over(
+        co.unit for co in ticket.cohandlers.select_related("unit")
+    ):
+        roles.add("cohandler")
+    return frozenset(roles)
+
+
+def allowed_actions(by: User | Actor, ticket: Ticket, *, at: datetime | None = None) -> list[str]:
+    """The actions `by` may take on this ticket now: exactly what the ticket page offers."""
+    roles = roles_of(by, ticket)
+    now = at or timezone.now()
+    return [
+        action
+        for action, move in TRANSITIONS.items()
+        if ticket.status in move.sources
+        and roles & move.roles
+        and precondition(action, ticket, now) is None
+    ]
+
+
+def precondition(action: str, ticket: Ticket, now: datetime) -> str | None:
+    """Why the action cannot be taken on this ticket now, or None."""
+    if action == Action.ANSWER and ticket.request_type != RequestType.CONSULT:
+        return "只有咨询类诉求可以直接办结。"
+    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and not pending_extension(
+        ticket
+    ):
+        return "没有待审批的延期申请。"
+    if action == Action.REQUEST_EXTENSION:
+        if pending_extension(ticket):
+            return "已有延期申请在审批中。"
+        if ticket.resolve_by and now > ticket.resolve_by:
+            return "已超过办结时限，不能再申请延期。"
+    if action == Action.PAUSE:
+        if ticket.paused_since:
+            return "已在暂停计时中。"
+        if not policy_of(ticket).allow_pause:
+            return "该类诉求的时限规则不允许暂停计时。"
+    if action == Action.RESUME and not ticket.paused_since:
+        return "当前没有暂停计时。"
+    if action == Action.REOPEN and last_satisfaction(ticket) != Satisfaction.UNSATISFIED:
+        return "只有群众不满意的工单才能重办。"
+    return None
+
+
+def pending_extension(ticket: Ticket) -> ExtensionRequest | None:
+    return ticket.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first()
+
+
+def last_satisfaction(ticket: Ticket) -> str | None:
+    visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
+    return visit.data.get("satisfaction") if visit else None
+
+
+def policy_of(ticket: Ticket) -> DeadlinePolicy:
+    return deadlines.policy_for(ticket.category.policy, urgent=ticket.urgency == Urgency.URGENT)
