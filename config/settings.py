@@ -156,6 +156,14 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Shared by every web process (throttles must hold across workers); the table is made by a
+# migration of minsheng.ops.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "minsheng_cache",
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MINSHENG_SECURE_COOKIES", default=not (DEBUG or DEMO))
@@ -167,6 +175,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MINSHENG_CITY_PREFIX = env("MINSHENG_CITY_PREFIX", "FZ")
 MINSHENG_TILE_URL = env("MINSHENG_TILE_URL")
 MINSHENG_DUE_SOON_HOURS = env_int("MINSHENG_DUE_SOON_HOURS", 24)
+# The request header that carries the client's address behind a reverse proxy (HTTP_X_REAL_IP)
+MINSHENG_CLIENT_IP_HEADER = env("MINSHENG_CLIENT_IP_HEADER")
 MINSHENG_SMS_BACKEND = env("MINSHENG_SMS_BACKEND", "console")
 
 EMAIL_BACKEND = env("MINSHENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,5 +1,6 @@
 """Read side of tickets. Every view and API reads tickets through `visible_to`, so scoping holds."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -104,3 +105,32 @@ def suggested_unit(ticket: Ticket) -> Unit | None:
 def dispatch_targets() -> QuerySet[Unit]:
     """Units a ticket can be dispatched to: every active unit except the centre itself."""
     return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.CENTRE)
+
+
+def for_resident(number: str, *, last4: str) -> Ticket | None:
+    """The ticket with this number whose resident's phone ends in `last4`, else None.
+
+    A resident has no account: the number and the phone's last four digits are their proof.
+    """
+    import hmac
+
+    ticket = (
+        Ticket.objects.select_related("category", "unit", "resident", "merged_into")
+        .filter(number=number)
+        .first()
+    )
+    phone = ticket.resident.phone if ticket else "0000000000"
+    # Compare in constant time and do the same work whether or not the number exists.
+    matches = hmac.compare_digest(phone[-4:], last4)
+    return ticket if ticket is not None and matches else None
+
+
+def proved_by_resident(number: str, proved: Iterable[str]) -> Ticket | None:
+    """The ticket if the resident proved it earlier in this session (see `for_resident`)."""
+    if number not in proved:
+        return None
+    return (
+        Ticket.objects.select_related("category", "unit", "resident", "merged_into")
+        .filter(number=number)
+        .first()
+    )
