@@ -1,4 +1,9 @@
 from django.urls import path
 
+from minsheng.intake import views
+
 app_name = "intake"
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.new, name="new"),
+    path("history/", views.history, name="history"),
+]

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from minsheng.sla import views
+
 app_name = "sla"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calendar, name="calendar"),
+]

@@ -1,0 +1,406 @@
+"""Forms of the staff screens: list filters and one small form per ticket action."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+
+from minsheng.orgs.models import Unit
+from minsheng.taxonomy.models import Category
+from minsheng.tickets import queries
+from minsheng.tickets.models import Satisfaction, Status, Ticket
+from minsheng.tickets.workflow import MAX_TEXT, Action
+
+Choices = list[tuple[Any, Any]]
+
+# Kinds offered in the one-row quick dispatch of the queue; the ticket page offers every unit.
+MAIN_TARGET_KINDS = (
+    Unit.Kind.CITY,
+    Unit.Kind.DISTRICT,
+    Unit.Kind.STREET,
+    Unit.Kind.TOWNSHIP,
+    Unit.Kind.DEPARTMENT,
+    Unit.Kind.ENTERPRISE,
+)
+_KIND_ORDER = [
+    Unit.Kind.DISTRICT,
+    Unit.Kind.STREET,
+    Unit.Kind.DEPARTMENT,
+    Unit.Kind.ENTERPRISE,
+    Unit.Kind.CITY,
+    Unit.Kind.COMMUNITY,
+    Unit.Kind.GRID,
+]
+_KIND_GROUP = {Unit.Kind.TOWNSHIP: Unit.Kind.STREET, Unit.Kind.VILLAGE: Unit.Kind.COMMUNITY}
+_NAMED_WITH_PARENT = {
+    Unit.Kind.STREET,
+    Unit.Kind.TOWNSHIP,
+    Unit.Kind.COMMUNITY,
+    Unit.Kind.VILLAGE,
+    Unit.Kind.GRID,
+}
+_GROUP_LABEL = {
+    Unit.Kind.DISTRICT: "区",
+    Unit.Kind.STREET: "街道 / 乡镇",
+    Unit.Kind.DEPARTMENT: "职能部门",
+    Unit.Kind.ENTERPRISE: "公共服务企业",
+    Unit.Kind.CITY: "市级",
+    Unit.Kind.COMMUNITY: "社区 / 村",
+    Unit.Kind.GRID: "网格",
+}
+
+
+def dispatch_units() -> list[Unit]:
+    """Every unit a ticket can be sent to, read once per request for all the selects."""
+    return list(queries.dispatch_targets().select_related("parent"))
+
+
+def unit_choices(units: Iterable[Unit], *, kinds: Sequence[str] | None = None) -> Choices:
+    """Units grouped by kind for a `<select>` with `<optgroup>`s; lower units name their parent."""
+    groups: dict[str, Choices] = {kind: [] for kind in _KIND_ORDER}
+    for unit in units:
+        if kinds is not None and unit.kind not in kinds:
+            continue
+        label = unit.name
+        if unit.kind in _NAMED_WITH_PARENT and unit.parent is not None:
+            label = f"{unit.name}（{unit.parent.name}）"
+        groups[_KIND_GROUP.get(unit.kind, unit.kind)].append((str(unit.pk), label))
+    return [(_GROUP_LABEL[kind], options) for kind, options in groups.items() if options]
+
+
+def leaf_choices(categories: Iterable[Category]) -> Choices:
+    """Active leaves of the catalogue grouped under their first-level group."""
+    groups: dict[int, tuple[str, Choices]] = {}
+    for leaf in categories:
+        if leaf.parent is None:
+            continue
+        groups.setdefault(leaf.parent_id, (leaf.parent.name, []))[1].append(
+            (str(leaf.pk), leaf.name)
+        )
+    return [(name, options) for name, options in groups.values()]
+
+
+def catalogue_leaves() -> list[Category]:
+    return list(
+        Category.objects.filter(parent__isnull=False, is_active=True)
+        .select_related("parent")
+        .order_by("parent__sort_order", "parent__code", "sort_order", "code")
+    )
+
+
+class UnitField(forms.ChoiceField):
+    """A grouped unit select whose cleaned value is the Unit."""
+
+    default_error_messages = {
+        "required": "请选择承办单位。",
+        "invalid_choice": "请选择一个在用的承办单位。",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units: dict[str, Unit] = {}
+
+    def set_units(self, units: Sequence[Unit], *, kinds: Sequence[str] | None = None) -> None:
+        self.units = {str(u.pk): u for u in units}
+        self.choices = [("", "——请选择——"), *unit_choices(units, kinds=kinds)]
+
+    def clean(self, value: Any) -> Unit | None:  # type: ignore[override]
+        value = super().clean(value)
+        return self.units[value] if value else None
+
+
+class UnitsField(forms.MultipleChoiceField):
+    """A grouped multi-select of units (co-handlers)."""
+
+    default_error_messages = {"invalid_choice": "请选择在用的协办单位。"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units: dict[str, Unit] = {}
+
+    def set_units(self, units: Sequence[Unit]) -> None:
+        self.units = {str(u.pk): u for u in units}
+        self.choices = unit_choices(units)
+
+    def clean(self, value: Any) -> list[Unit]:  # type: ignore[override]
+        return [self.units[v] for v in super().clean(value)]
+
+
+def textarea(label: str, *, required: bool = True, limit: int = MAX_TEXT, rows: int = 3) -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": f"请填写{label}。",
+            "max_length": f"{label}不能超过 {limit} 字。",
+        },
+    )
+
+
+class ActionForm(forms.Form):
+    """Base of the action forms: they know the ticket, the user, and the unit list if needed."""
+
+    needs_units = False
+
+    def __init__(
+        self, *args: Any, ticket: Ticket, user: Any, units: Sequence[Unit] = (), **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", f"id_{self.action}_%s")
+        super().__init__(*args, **kwargs)
+        self.ticket, self.user = ticket, user
+
+    action = ""
+
+
+class DispatchForm(ActionForm):
+    action = Action.DISPATCH
+    needs_units = True
+    unit = UnitField(label="承办单位")
+    cohandlers = UnitsField(
+        label="协办单位", required=False, help_text="按住 Ctrl 可多选；不需要协办请留空。"
+    )
+    category = forms.ChoiceField(
+        label="改正分类",
+        required=False,
+        error_messages={"invalid_choice": "请选择派单目录中的具体小类。"},
+    )
+    note = textarea("派单说明", required=False)
+
+    def __init__(self, *args: Any, units: Sequence[Unit] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].set_units(units)  # type: ignore[attr-defined]
+        self.fields["cohandlers"].set_units(units)  # type: ignore[attr-defined]
+        leaves = catalogue_leaves()
+        self.leaves = {str(c.pk): c for c in leaves}
+        self.fields["category"].choices = [("", "——不改——"), *leaf_choices(leaves)]
+
+    def clean_category(self) -> Category | None:
+        value = self.cleaned_data.get("category")
+        return self.leaves[value] if value else None
+
+
+class AddCohandlerForm(ActionForm):
+    action = Action.ADD_COHANDLER
+    needs_units = True
+    unit = UnitField(label="协办单位")
+    note = textarea("说明", required=False, rows=2)
+
+    def __init__(self, *args: Any, units: Sequence[Unit] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].set_units(units)  # type: ignore[attr-defined]
+
+
+class AcceptForm(ActionForm):
+    action = Action.ACCEPT
+
+
+class ReturnForm(ActionForm):
+    action = Action.RETURN
+    reason = textarea("退单理由")
+
+
+class RejectReturnForm(ActionForm):
+    action = Action.REJECT_RETURN
+    note = textarea("驳回理由")
+
+
+class RequestExtensionForm(ActionForm):
+    action = Action.REQUEST_EXTENSION
+    until = forms.DateTimeField(
+        label="申请延至",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "请填写申请延至的时间。",
+            "invalid": "请填写正确的日期和时间。",
+        },
+    )
+    reason = textarea("延期理由", limit=1000)
+
+
+class ApproveExtensionForm(ActionForm):
+    action = Action.APPROVE_EXTENSION
+    note = textarea("审批意见", required=False, rows=2)
+
+
+class RefuseExtensionForm(ActionForm):
+    action = Action.REFUSE_EXTENSION
+    note = textarea("驳回理由", rows=2)
+
+
+class PauseForm(ActionForm):
+    action = Action.PAUSE
+    reason = textarea("暂停理由", rows=2)
+
+
+class ResumeForm(ActionForm):
+    action = Action.RESUME
+
+
+class ReplyForm(ActionForm):
+    action = Action.REPLY
+    text = textarea("答复内容", rows=5)
+
+
+class CloseForm(ActionForm):
+    action = Action.CLOSE
+    note = textarea("说明", required=False, rows=2)
+
+
+class ReopenForm(ActionForm):
+    action = Action.REOPEN
+    note = textarea("重办意见")
+
+
+class MergeForm(ActionForm):
+    action = Action.MERGE
+    into = forms.CharField(
+        label="并入工单编号",
+        max_length=24,
+        error_messages={
+            "required": "请填写要并入的工单编号。",
+            "max_length": "工单编号不能超过 24 个字符。",
+        },
+    )
+    note = textarea("说明", required=False, rows=2)
+
+    def clean_into(self) -> Ticket:
+        number = self.cleaned_data["into"].strip().upper()
+        target = queries.visible_to(self.user).filter(number=number).first()
+        if target is None:
+            raise forms.ValidationError(f"找不到工单 {number}。")
+        return target
+
+
+class DeclineForm(ActionForm):
+    action = Action.DECLINE
+    referral = textarea("告知内容（引导群众的去处）")
+
+
+class AnswerForm(ActionForm):
+    action = Action.ANSWER
+    text = textarea("答复内容", rows=5)
+
+
+class NoteForm(ActionForm):
+    action = Action.NOTE
+    text = textarea("备注内容", rows=2)
+
+
+class AttachForm(ActionForm):
+    action = Action.ATTACH
+    file = forms.FileField(
+        label="附件",
+        help_text="JPEG、PNG、GIF、WebP 图片或 PDF，不超过 10 MB。",
+        error_messages={
+            "required": "请选择要上传的文件。",
+            "empty": "上传的文件是空的。",
+            "invalid": "上传的文件无法读取。",
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.action: form
+    for form in (
+        DispatchForm,
+        AddCohandlerForm,
+        AcceptForm,
+        ReturnForm,
+        RejectReturnForm,
+        RequestExtensionForm,
+        ApproveExtensionForm,
+        RefuseExtensionForm,
+        PauseForm,
+        ResumeForm,
+        ReplyForm,
+        CloseForm,
+        ReopenForm,
+        MergeForm,
+        DeclineForm,
+        AnswerForm,
+        NoteForm,
+        AttachForm,
+    )
+}
+
+
+class VisitForm(forms.Form):
+    """The phone return visit; posted to feedback's view, rendered on the ticket page."""
+
+    satisfaction = forms.ChoiceField(
+        label="满意度", choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    resolved = forms.ChoiceField(
+        label="问题是否解决",
+        choices=[("yes", "已解决"), ("no", "未解决")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="评价意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        kwargs.setdefault("auto_id", "id_visit_%s")
+        super().__init__(*args, **kwargs)
+
+
+INBOX_TABS = [
+    ("", "全部"),
+    (Status.DISPATCHED, "待签收"),
+    (Status.ACCEPTED, "办理中"),
+    (Status.RETURNED, "已退单"),
+    (Status.REPLIED, "已答复"),
+]
+
+
+class SearchForm(forms.Form):
+    """The filters of the all-tickets list; every field optional, bad values are reported."""
+
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "工单编号、电话或内容"}),
+    )
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部状态"), *Status.choices],
+        error_messages={"invalid_choice": "状态不正确。"},
+    )
+    group = forms.TypedChoiceField(
+        label="分类大类",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "分类大类不正确。"},
+    )
+    district = forms.TypedChoiceField(
+        label="区",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "区不正确。"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        groups = Category.objects.filter(parent__isnull=True).order_by("sort_order", "code")
+        self.fields["group"].choices = [  # type: ignore[attr-defined]
+            ("", "全部大类"),
+            *((str(g.pk), g.name) for g in groups),
+        ]
+        self.districts = {
+            u.pk: u for u in Unit.objects.filter(kind=Unit.Kind.DISTRICT).order_by("path")
+        }
+        self.fields["district"].choices = [  # type: ignore[attr-defined]
+            ("", "全部区"),
+            *((str(pk), u.name) for pk, u in self.districts.items()),
+        ]

@@ -1,0 +1,63 @@
+"""Badges and labels shown wherever tickets are listed."""
+
+from datetime import timedelta
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+from minsheng.tickets import queries
+from minsheng.tickets.models import Status, Ticket
+from minsheng.tickets.workflow import Action
+
+register = template.Library()
+
+_DUE = {"overdue": ("overdue", "已超期"), "due_soon": ("due-soon", "即将到期")}
+
+
+@register.simple_tag
+def status_badge(value: Ticket | str) -> str:
+    """`{% status_badge ticket %}` or `{% status_badge event.to_status %}`."""
+    status = value.status if isinstance(value, Ticket) else str(value or "")
+    if status not in Status.values:
+        return ""
+    return format_html('<span class="badge status-{}">{}</span>', status, Status(status).label)
+
+
+@register.simple_tag
+def due_badge(ticket: Ticket) -> str:
+    """Overdue / due-soon badge, or nothing."""
+    state = _DUE.get(queries.due_state(ticket))
+    return format_html('<span class="badge {}">{}</span>', *state) if state else ""
+
+
+@register.filter
+def due_class(ticket: Ticket) -> str:
+    """The row class of a ticket in a list: `overdue`, `due-soon` or ''."""
+    state = _DUE.get(queries.due_state(ticket))
+    return state[0] if state else ""
+
+
+@register.filter
+def action_label(value: str) -> str:
+    return Action(value).label if value in Action.values else value
+
+
+@register.filter
+def span(value: Any) -> str:
+    """A duration in days and hours: 2 天 3 小时."""
+    if not isinstance(value, timedelta):
+        return ""
+    hours = max(int(value.total_seconds() // 3600), 0)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
+    minutes = max(int(value.total_seconds() // 60), 0)
+    return f"{hours} 小时" if hours else f"{minutes} 分钟"
+
+
+@register.inclusion_tag("tickets/_beyond_calendar.html", takes_context=True)
+def beyond_calendar_list(context: dict[str, Any]) -> dict[str, Any]:
+    """Open tickets the viewer may see whose deadline was counted past the published calendar."""
+    user = context["request"].user
+    return {"tickets": queries.beyond_calendar(user).order_by("resolve_by")}
