@@ -27,7 +27,7 @@ def rate(
     which confirms a reopen (重办) or closes it.
     """
     now = at or timezone.now()
-    by = agent if agent is not None else workflow.resident_actor(ticket)
+    by = agent if agent is not None else workflow.resident_actor(ticket.resident)
     workflow.record_visit(
         ticket, by=by, satisfaction=satisfaction, resolved=resolved, comment=comment, at=now
     )

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from minsheng.accounts.models import User
+from minsheng.citizens.models import Resident
 from minsheng.orgs.access import standing_of
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
@@ -103,8 +104,9 @@ class Actor:
 SYSTEM = Actor(label="系统", kind="system")
 
 
-def resident_actor(ticket: Ticket) -> Actor:
-    return Actor(label=f"诉求人（尾号{ticket.resident.phone[-4:]}）", kind="resident")
+def resident_actor(resident: Resident) -> Actor:
+    """The resident acting for themselves (rating, filing on the phone page)."""
+    return Actor(label=f"诉求人（尾号{resident.phone[-4:]}）", kind="resident")
 
 
 def as_actor(by: User | Actor) -> Actor:
