@@ -4,6 +4,8 @@ import re
 import unicodedata
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.tickets import queries
 from minsheng.tickets.models import Satisfaction, Ticket
@@ -20,28 +22,28 @@ class TrackForm(forms.Form):
     """A ticket number and the last four digits of the phone it was made from."""
 
     number = forms.CharField(
-        label="工单编号",
+        label=_("工单编号"),
         max_length=40,
-        error_messages={"required": "请输入工单编号。", "max_length": "工单编号不正确。"},
+        error_messages={"required": _("请输入工单编号。"), "max_length": _("工单编号不正确。")},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
                 "autocapitalize": "characters",
                 "spellcheck": "false",
-                "placeholder": "例如 FZ2611270001",
+                "placeholder": _("例如 FZ2611270001"),
             }
         ),
-        help_text="受理时短信或话务员告诉您的编号。",
+        help_text=_("受理时短信或话务员告诉您的编号。"),
     )
     last4 = forms.CharField(
-        label="手机号后四位",
+        label=_("手机号后四位"),
         max_length=10,
         error_messages={
-            "required": "请输入手机号后四位。",
-            "max_length": "请输入手机号后四位数字。",
+            "required": _("请输入手机号后四位。"),
+            "max_length": _("请输入手机号后四位数字。"),
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text="反映问题时留下的手机号的最后四位数字。",
+        help_text=_("反映问题时留下的手机号的最后四位数字。"),
     )
 
     def clean_number(self) -> str:
@@ -50,7 +52,7 @@ class TrackForm(forms.Form):
     def clean_last4(self) -> str:
         value = re.sub(r"\s+", "", _plain(self.cleaned_data["last4"]))
         if not re.fullmatch(r"\d{4}", value):
-            raise forms.ValidationError("请输入手机号后四位数字。")
+            raise forms.ValidationError(gettext("请输入手机号后四位数字。"))
         return value
 
     def matching_ticket(self) -> Ticket | None:
@@ -62,30 +64,32 @@ class RatingForm(forms.Form):
     """The return visit (回访): satisfaction, whether it was solved, an optional comment."""
 
     satisfaction = forms.ChoiceField(
-        label="您对办理结果是否满意",
+        label=_("您对办理结果是否满意"),
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "请选择满意、基本满意或不满意。",
-            "invalid_choice": "请选择满意、基本满意或不满意。",
+            "required": _("请选择满意、基本满意或不满意。"),
+            "invalid_choice": _("请选择满意、基本满意或不满意。"),
         },
     )
     resolved = forms.TypedChoiceField(
-        label="问题是否解决",
-        choices=[("yes", "是，已解决"), ("no", "否，没有解决")],
+        label=_("问题是否解决"),
+        choices=[("yes", _("是，已解决")), ("no", _("否，没有解决"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "请选择问题是否解决。",
-            "invalid_choice": "请选择问题是否解决。",
+            "required": _("请选择问题是否解决。"),
+            "invalid_choice": _("请选择问题是否解决。"),
         },
     )
     comment = forms.CharField(
-        label="您的意见（可不填）",
+        label=_("您的意见（可不填）"),
         required=False,
         max_length=COMMENT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
-            "max_length": "意见最多 %(limit_value)d 字，现在有 %(show_value)d 字，请删减后再提交。",
+            "max_length": _(
+                "意见最多 %(limit_value)d 字，现在有 %(show_value)d 字，请删减后再提交。"
+            ),
         },
     )

@@ -15,6 +15,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minsheng.citizens.masking import mask_phone
@@ -28,9 +30,9 @@ from minsheng.tickets.workflow import Action, WorkflowError
 SESSION_TICKETS = "m_tickets"
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
-MISMATCH = "工单编号或手机号后四位不正确"
-TOO_MANY = "尝试次数过多，请 15 分钟后再试"
-UNSATISFIED_NOTE = "您的意见已提交，热线中心将核实后安排重办"
+MISMATCH = gettext_lazy("工单编号或手机号后四位不正确")
+TOO_MANY = gettext_lazy("尝试次数过多，请 15 分钟后再试")
+UNSATISFIED_NOTE = gettext_lazy("您的意见已提交，热线中心将核实后安排重办")
 
 
 # --- throttling of number guessing ---------------------------------------------------------
@@ -93,7 +95,7 @@ def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
     """A proved ticket's progress, its public reply and timeline, and the rating form."""
     ticket = _resident_ticket(request, number)
     if ticket is None:
-        messages.info(request, "请先输入工单编号和手机号后四位，再查看工单。")
+        messages.info(request, _("请先输入工单编号和手机号后四位，再查看工单。"))
         return redirect("feedback:track")
     return _render_ticket(request, ticket, RatingForm())
 
@@ -103,7 +105,7 @@ def rate_ticket(request: HttpRequest, number: str) -> HttpResponse:
     """The resident's own rating (回访评价); a satisfied rating closes the ticket."""
     ticket = _resident_ticket(request, number)
     if ticket is None:
-        messages.info(request, "请先输入工单编号和手机号后四位，再查看工单。")
+        messages.info(request, _("请先输入工单编号和手机号后四位，再查看工单。"))
         return redirect("feedback:track")
     if ticket.status != Status.REPLIED:
         messages.error(request, _not_ratable(ticket))
@@ -124,7 +126,7 @@ def rate_ticket(request: HttpRequest, number: str) -> HttpResponse:
         if rating.satisfaction == Satisfaction.UNSATISFIED:
             messages.success(request, UNSATISFIED_NOTE)
         else:
-            messages.success(request, "感谢您的评价！工单已办结。")
+            messages.success(request, _("感谢您的评价！工单已办结。"))
     return redirect("feedback:ticket", number=ticket.number)
 
 
@@ -139,7 +141,7 @@ def phone_visit(request: HttpRequest, number: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, f"回访未登记：{error}")
+                messages.error(request, _("回访未登记：%(error)s") % {"error": error})
         return redirect(ticket.get_absolute_url())
     try:
         rating = rate(
@@ -152,9 +154,12 @@ def phone_visit(request: HttpRequest, number: str) -> HttpResponse:
     except WorkflowError as error:
         messages.error(request, str(error))
     else:
-        closed = "，工单已办结" if rating.satisfaction != Satisfaction.UNSATISFIED else ""
         label = rating.get_satisfaction_display()
-        messages.success(request, f"已登记电话回访（{label}）{closed}。")
+        if rating.satisfaction != Satisfaction.UNSATISFIED:
+            done = _("已登记电话回访（%(label)s），工单已办结。") % {"label": label}
+        else:
+            done = _("已登记电话回访（%(label)s）。") % {"label": label}
+        messages.success(request, done)
     return redirect(ticket.get_absolute_url())
 
 
@@ -167,8 +172,10 @@ def _resident_ticket(request: HttpRequest, number: str) -> Ticket | None:
 
 def _not_ratable(ticket: Ticket) -> str:
     if ticket.ratings.filter(round=ticket.reopen_count + 1).exists():
-        return "您已经评价过这张工单，不能重复评价。"
-    return f"这张工单当前为“{ticket.get_status_display()}”，答复后才能评价。"
+        return _("您已经评价过这张工单，不能重复评价。")
+    return _("这张工单当前为“%(status)s”，答复后才能评价。") % {
+        "status": ticket.get_status_display()
+    }
 
 
 @dataclass(frozen=True)

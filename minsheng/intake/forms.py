@@ -3,6 +3,9 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.citizens.masking import normalise_phone
 from minsheng.orgs.models import Unit
@@ -11,103 +14,110 @@ from minsheng.tickets.forms import catalogue_leaves, leaf_choices
 from minsheng.tickets.models import Channel, Urgency
 from minsheng.tickets.workflow import MAX_TEXT
 
-PHONE_ERROR = "请输入正确的电话号码"
+PHONE_ERROR = _("请输入正确的电话号码")
 STAFF_CHANNELS = [Channel.HOTLINE, Channel.OFFLINE, Channel.GRID]
 
 
-def _required(label: str) -> dict[str, str]:
-    return {"required": f"请填写{label}。"}
+def _required(label: Any) -> dict[str, Any]:
+    return {"required": format_lazy(_("请填写{label}。"), label=label)}
 
 
 class IntakeForm(forms.Form):
     phone = forms.CharField(
-        label="来电号码",
+        label=_("来电号码"),
         max_length=30,
-        error_messages=_required("来电号码"),
+        error_messages=_required(_("来电号码")),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "autofocus": True}),
     )
     name = forms.CharField(
-        label="称呼",
+        label=_("称呼"),
         max_length=50,
         required=False,
-        error_messages={"max_length": "称呼不能超过 50 字。"},
+        error_messages={"max_length": _("称呼不能超过 50 字。")},
     )
     channel = forms.ChoiceField(
-        label="渠道",
+        label=_("渠道"),
         required=False,
         initial=Channel.HOTLINE,
         choices=[(c.value, c.label) for c in STAFF_CHANNELS],
-        error_messages={"invalid_choice": "渠道不正确。"},
+        error_messages={"invalid_choice": _("渠道不正确。")},
     )
     request_type = forms.ChoiceField(
-        label="诉求类型",
-        choices=[("", "——请选择——"), *RequestType.choices],
-        error_messages={"required": "请选择诉求类型。", "invalid_choice": "诉求类型不正确。"},
+        label=_("诉求类型"),
+        choices=[("", _("——请选择——")), *RequestType.choices],
+        error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("诉求类型不正确。")},
     )
     category = forms.ChoiceField(
-        label="分类",
+        label=_("分类"),
         error_messages={
-            "required": "请选择分类。",
-            "invalid_choice": "请选择派单目录中的具体小类。",
+            "required": _("请选择分类。"),
+            "invalid_choice": _("请选择派单目录中的具体小类。"),
         },
     )
     urgency = forms.ChoiceField(
-        label="紧急程度",
+        label=_("紧急程度"),
         choices=Urgency.choices,
         initial=Urgency.NORMAL,
-        error_messages={"required": "请选择紧急程度。", "invalid_choice": "紧急程度不正确。"},
+        error_messages={"required": _("请选择紧急程度。"), "invalid_choice": _("紧急程度不正确。")},
     )
     title = forms.CharField(
-        label="标题",
+        label=_("标题"),
         max_length=100,
         required=False,
-        help_text="留空则取诉求内容的前 30 字。",
-        error_messages={"max_length": "标题不能超过 100 字。"},
+        help_text=_("留空则取诉求内容的前 30 字。"),
+        error_messages={"max_length": _("标题不能超过 100 字。")},
     )
     description = forms.CharField(
-        label="诉求内容",
+        label=_("诉求内容"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={**_required("诉求内容"), "max_length": f"诉求内容不能超过 {MAX_TEXT} 字。"},
+        error_messages={
+            **_required(_("诉求内容")),
+            "max_length": format_lazy(_("诉求内容不能超过 {limit} 字。"), limit=MAX_TEXT),
+        },
     )
     address = forms.CharField(
-        label="地址",
+        label=_("地址"),
         max_length=200,
         required=False,
-        error_messages={"max_length": "地址不能超过 200 字。"},
+        error_messages={"max_length": _("地址不能超过 200 字。")},
     )
     place = forms.ChoiceField(
-        label="所在区域", required=False, error_messages={"invalid_choice": "所在区域不正确。"}
+        label=_("所在区域"),
+        required=False,
+        error_messages={"invalid_choice": _("所在区域不正确。")},
     )
     lat = forms.FloatField(
-        label="纬度",
+        label=_("纬度"),
         required=False,
         min_value=-90,
         max_value=90,
         error_messages={
-            "invalid": "纬度须是数字。",
-            "min_value": "纬度须在 -90 到 90 之间。",
-            "max_value": "纬度须在 -90 到 90 之间。",
+            "invalid": _("纬度须是数字。"),
+            "min_value": _("纬度须在 -90 到 90 之间。"),
+            "max_value": _("纬度须在 -90 到 90 之间。"),
         },
     )
     lon = forms.FloatField(
-        label="经度",
+        label=_("经度"),
         required=False,
         min_value=-180,
         max_value=180,
         error_messages={
-            "invalid": "经度须是数字。",
-            "min_value": "经度须在 -180 到 180 之间。",
-            "max_value": "经度须在 -180 到 180 之间。",
+            "invalid": _("经度须是数字。"),
+            "min_value": _("经度须在 -180 到 180 之间。"),
+            "max_value": _("经度须在 -180 到 180 之间。"),
         },
     )
     answer = forms.CharField(
-        label="直接答复",
+        label=_("直接答复"),
         max_length=MAX_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="仅咨询类：在电话中已答复的，填写答复内容即直接办结；否则留空，交派单。",
-        error_messages={"max_length": f"答复内容不能超过 {MAX_TEXT} 字。"},
+        help_text=_("仅咨询类：在电话中已答复的，填写答复内容即直接办结；否则留空，交派单。"),
+        error_messages={
+            "max_length": format_lazy(_("答复内容不能超过 {limit} 字。"), limit=MAX_TEXT)
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -116,7 +126,7 @@ class IntakeForm(forms.Form):
         leaves = catalogue_leaves()
         self.leaves = {str(c.pk): c for c in leaves}
         self.fields["category"].choices = [  # type: ignore[attr-defined]
-            ("", "——请选择——"),
+            ("", gettext("——请选择——")),
             *leaf_choices(leaves),
         ]
         self.places = {
@@ -127,7 +137,7 @@ class IntakeForm(forms.Form):
             ).order_by("path")
         }
         self.fields["place"].choices = [  # type: ignore[attr-defined]
-            ("", "——不确定——"),
+            ("", gettext("——不确定——")),
             *place_choices(self.places.values()),
         ]
 
@@ -152,12 +162,16 @@ class IntakeForm(forms.Form):
         category, request_type = data.get("category"), data.get("request_type")
         if category is not None and request_type and not category.allows(request_type):
             self.add_error(
-                "category", f"“{category.name}”不受理{RequestType(request_type).label}类诉求。"
+                "category",
+                gettext("“%(category)s”不受理%(request_type)s类诉求。")
+                % {"category": category.name, "request_type": RequestType(request_type).label},
             )
         if (data.get("lat") is None) != (data.get("lon") is None):
-            self.add_error("lat", "经纬度须同时填写，或都不填。")
+            self.add_error("lat", gettext("经纬度须同时填写，或都不填。"))
         if (data.get("answer") or "").strip() and request_type != RequestType.CONSULT:
-            self.add_error("answer", "只有咨询类诉求可以直接答复；其他诉求请留空，交派单员派单。")
+            self.add_error(
+                "answer", gettext("只有咨询类诉求可以直接答复；其他诉求请留空，交派单员派单。")
+            )
         return data
 
 
@@ -166,7 +180,10 @@ def place_choices(units: Any) -> list[tuple[str, Any]]:
     groups: dict[str, tuple[str, list[tuple[str, str]]]] = {}
     for unit in units:
         if unit.kind == Unit.Kind.DISTRICT:
-            groups[unit.path] = (unit.name, [(str(unit.pk), f"{unit.name}（全区）")])
+            groups[unit.path] = (
+                unit.name,
+                [(str(unit.pk), gettext("%(name)s（全区）") % {"name": unit.name})],
+            )
     for unit in units:
         if unit.kind == Unit.Kind.DISTRICT:
             continue

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
@@ -37,9 +38,15 @@ def new(request: Request) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if ticket.status == Status.CLOSED:
-                messages.success(request, f"已受理并直接办结，工单编号 {ticket.number}。")
+                messages.success(
+                    request,
+                    _("已受理并直接办结，工单编号 %(number)s。") % {"number": ticket.number},
+                )
             else:
-                messages.success(request, f"已受理，工单编号 {ticket.number}，等待派单。")
+                messages.success(
+                    request,
+                    _("已受理，工单编号 %(number)s，等待派单。") % {"number": ticket.number},
+                )
             return redirect(ticket)
     phone = normalise_phone(form["phone"].value() or "") if form.is_bound else ""
     return render(request, "intake/new.html", {"form": form, **_history(request, phone)})

@@ -4,6 +4,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
@@ -40,13 +43,13 @@ _NAMED_WITH_PARENT = {
     Unit.Kind.GRID,
 }
 _GROUP_LABEL = {
-    Unit.Kind.DISTRICT: "区",
-    Unit.Kind.STREET: "街道 / 乡镇",
-    Unit.Kind.DEPARTMENT: "职能部门",
-    Unit.Kind.ENTERPRISE: "公共服务企业",
-    Unit.Kind.CITY: "市级",
-    Unit.Kind.COMMUNITY: "社区 / 村",
-    Unit.Kind.GRID: "网格",
+    Unit.Kind.DISTRICT: _("区"),
+    Unit.Kind.STREET: _("街道 / 乡镇"),
+    Unit.Kind.DEPARTMENT: _("职能部门"),
+    Unit.Kind.ENTERPRISE: _("公共服务企业"),
+    Unit.Kind.CITY: _("市级"),
+    Unit.Kind.COMMUNITY: _("社区 / 村"),
+    Unit.Kind.GRID: _("网格"),
 }
 
 
@@ -63,7 +66,10 @@ def unit_choices(units: Iterable[Unit], *, kinds: Sequence[str] | None = None) -
             continue
         label = unit.name
         if unit.kind in _NAMED_WITH_PARENT and unit.parent is not None:
-            label = f"{unit.name}（{unit.parent.name}）"
+            label = gettext("%(name)s（%(parent)s）") % {
+                "name": unit.name,
+                "parent": unit.parent.name,
+            }
         groups[_KIND_GROUP.get(unit.kind, unit.kind)].append((str(unit.pk), label))
     return [(_GROUP_LABEL[kind], options) for kind, options in groups.items() if options]
 
@@ -92,8 +98,8 @@ class UnitField(forms.ChoiceField):
     """A grouped unit select whose cleaned value is the Unit."""
 
     default_error_messages = {
-        "required": "请选择承办单位。",
-        "invalid_choice": "请选择一个在用的承办单位。",
+        "required": _("请选择承办单位。"),
+        "invalid_choice": _("请选择一个在用的承办单位。"),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,7 +108,7 @@ class UnitField(forms.ChoiceField):
 
     def set_units(self, units: Sequence[Unit], *, kinds: Sequence[str] | None = None) -> None:
         self.units = {str(u.pk): u for u in units}
-        self.choices = [("", "——请选择——"), *unit_choices(units, kinds=kinds)]
+        self.choices = [("", gettext("——请选择——")), *unit_choices(units, kinds=kinds)]
 
     def clean(self, value: Any) -> Unit | None:  # type: ignore[override]
         value = super().clean(value)
@@ -112,7 +118,7 @@ class UnitField(forms.ChoiceField):
 class UnitsField(forms.MultipleChoiceField):
     """A grouped multi-select of units (co-handlers)."""
 
-    default_error_messages = {"invalid_choice": "请选择在用的协办单位。"}
+    default_error_messages = {"invalid_choice": _("请选择在用的协办单位。")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -126,15 +132,15 @@ class UnitsField(forms.MultipleChoiceField):
         return [self.units[v] for v in super().clean(value)]
 
 
-def textarea(label: str, *, required: bool = True, limit: int = MAX_TEXT, rows: int = 3) -> Any:
+def textarea(label: Any, *, required: bool = True, limit: int = MAX_TEXT, rows: int = 3) -> Any:
     return forms.CharField(
         label=label,
         required=required,
         max_length=limit,
         widget=forms.Textarea(attrs={"rows": rows}),
         error_messages={
-            "required": f"请填写{label}。",
-            "max_length": f"{label}不能超过 {limit} 字。",
+            "required": format_lazy(_("请填写{label}。"), label=label),
+            "max_length": format_lazy(_("{label}不能超过 {limit} 字。"), label=label, limit=limit),
         },
     )
 
@@ -158,16 +164,16 @@ class ActionForm(forms.Form):
 class DispatchForm(ActionForm):
     action = Action.DISPATCH
     needs_units = True
-    unit = UnitField(label="承办单位")
+    unit = UnitField(label=_("承办单位"))
     cohandlers = UnitsField(
-        label="协办单位", required=False, help_text="按住 Ctrl 可多选；不需要协办请留空。"
+        label=_("协办单位"), required=False, help_text=_("按住 Ctrl 可多选；不需要协办请留空。")
     )
     category = forms.ChoiceField(
-        label="改正分类",
+        label=_("改正分类"),
         required=False,
-        error_messages={"invalid_choice": "请选择派单目录中的具体小类。"},
+        error_messages={"invalid_choice": _("请选择派单目录中的具体小类。")},
     )
-    note = textarea("派单说明", required=False)
+    note = textarea(_("派单说明"), required=False)
 
     def __init__(self, *args: Any, units: Sequence[Unit] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,7 +181,7 @@ class DispatchForm(ActionForm):
         self.fields["cohandlers"].set_units(units)  # type: ignore[attr-defined]
         leaves = catalogue_leaves()
         self.leaves = {str(c.pk): c for c in leaves}
-        self.fields["category"].choices = [("", "——不改——"), *leaf_choices(leaves)]
+        self.fields["category"].choices = [("", gettext("——不改——")), *leaf_choices(leaves)]
 
     def clean_category(self) -> Category | None:
         value = self.cleaned_data.get("category")
@@ -185,8 +191,8 @@ class DispatchForm(ActionForm):
 class AddCohandlerForm(ActionForm):
     action = Action.ADD_COHANDLER
     needs_units = True
-    unit = UnitField(label="协办单位")
-    note = textarea("说明", required=False, rows=2)
+    unit = UnitField(label=_("协办单位"))
+    note = textarea(_("说明"), required=False, rows=2)
 
     def __init__(self, *args: Any, units: Sequence[Unit] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,41 +205,41 @@ class AcceptForm(ActionForm):
 
 class ReturnForm(ActionForm):
     action = Action.RETURN
-    reason = textarea("退单理由")
+    reason = textarea(_("退单理由"))
 
 
 class RejectReturnForm(ActionForm):
     action = Action.REJECT_RETURN
-    note = textarea("驳回理由")
+    note = textarea(_("驳回理由"))
 
 
 class RequestExtensionForm(ActionForm):
     action = Action.REQUEST_EXTENSION
     until = forms.DateTimeField(
-        label="申请延至",
+        label=_("申请延至"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={
-            "required": "请填写申请延至的时间。",
-            "invalid": "请填写正确的日期和时间。",
+            "required": _("请填写申请延至的时间。"),
+            "invalid": _("请填写正确的日期和时间。"),
         },
     )
-    reason = textarea("延期理由", limit=1000)
+    reason = textarea(_("延期理由"), limit=1000)
 
 
 class ApproveExtensionForm(ActionForm):
     action = Action.APPROVE_EXTENSION
-    note = textarea("审批意见", required=False, rows=2)
+    note = textarea(_("审批意见"), required=False, rows=2)
 
 
 class RefuseExtensionForm(ActionForm):
     action = Action.REFUSE_EXTENSION
-    note = textarea("驳回理由", rows=2)
+    note = textarea(_("驳回理由"), rows=2)
 
 
 class PauseForm(ActionForm):
     action = Action.PAUSE
-    reason = textarea("暂停理由", rows=2)
+    reason = textarea(_("暂停理由"), rows=2)
 
 
 class ResumeForm(ActionForm):
@@ -242,63 +248,63 @@ class ResumeForm(ActionForm):
 
 class ReplyForm(ActionForm):
     action = Action.REPLY
-    text = textarea("答复内容", rows=5)
+    text = textarea(_("答复内容"), rows=5)
 
 
 class CloseForm(ActionForm):
     action = Action.CLOSE
-    note = textarea("说明", required=False, rows=2)
+    note = textarea(_("说明"), required=False, rows=2)
 
 
 class ReopenForm(ActionForm):
     action = Action.REOPEN
-    note = textarea("重办意见")
+    note = textarea(_("重办意见"))
 
 
 class MergeForm(ActionForm):
     action = Action.MERGE
     into = forms.CharField(
-        label="并入工单编号",
+        label=_("并入工单编号"),
         max_length=24,
         error_messages={
-            "required": "请填写要并入的工单编号。",
-            "max_length": "工单编号不能超过 24 个字符。",
+            "required": _("请填写要并入的工单编号。"),
+            "max_length": _("工单编号不能超过 24 个字符。"),
         },
     )
-    note = textarea("说明", required=False, rows=2)
+    note = textarea(_("说明"), required=False, rows=2)
 
     def clean_into(self) -> Ticket:
         number = self.cleaned_data["into"].strip().upper()
         target = queries.visible_to(self.user).filter(number=number).first()
         if target is None:
-            raise forms.ValidationError(f"找不到工单 {number}。")
+            raise forms.ValidationError(gettext("找不到工单 %(number)s。") % {"number": number})
         return target
 
 
 class DeclineForm(ActionForm):
     action = Action.DECLINE
-    referral = textarea("告知内容（引导群众的去处）")
+    referral = textarea(_("告知内容（引导群众的去处）"))
 
 
 class AnswerForm(ActionForm):
     action = Action.ANSWER
-    text = textarea("答复内容", rows=5)
+    text = textarea(_("答复内容"), rows=5)
 
 
 class NoteForm(ActionForm):
     action = Action.NOTE
-    text = textarea("备注内容", rows=2)
+    text = textarea(_("备注内容"), rows=2)
 
 
 class AttachForm(ActionForm):
     action = Action.ATTACH
     file = forms.FileField(
-        label="附件",
-        help_text="JPEG、PNG、GIF、WebP 图片或 PDF，不超过 10 MB。",
+        label=_("附件"),
+        help_text=_("JPEG、PNG、GIF、WebP 图片或 PDF，不超过 10 MB。"),
         error_messages={
-            "required": "请选择要上传的文件。",
-            "empty": "上传的文件是空的。",
-            "invalid": "上传的文件无法读取。",
+            "required": _("请选择要上传的文件。"),
+            "empty": _("上传的文件是空的。"),
+            "invalid": _("上传的文件无法读取。"),
         },
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
     )
@@ -333,15 +339,18 @@ class VisitForm(forms.Form):
     """The phone return visit; posted to feedback's view, rendered on the ticket page."""
 
     satisfaction = forms.ChoiceField(
-        label="满意度", choices=Satisfaction.choices, widget=forms.RadioSelect
+        label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
     resolved = forms.ChoiceField(
-        label="问题是否解决",
-        choices=[("yes", "已解决"), ("no", "未解决")],
+        label=_("问题是否解决"),
+        choices=[("yes", _("已解决")), ("no", _("未解决"))],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label="评价意见", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("评价意见"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -351,11 +360,11 @@ class VisitForm(forms.Form):
 
 
 INBOX_TABS = [
-    ("", "全部"),
-    (Status.DISPATCHED, "待签收"),
-    (Status.ACCEPTED, "办理中"),
-    (Status.RETURNED, "已退单"),
-    (Status.REPLIED, "已答复"),
+    ("", _("全部")),
+    (Status.DISPATCHED, _("待签收")),
+    (Status.ACCEPTED, _("办理中")),
+    (Status.RETURNED, _("已退单")),
+    (Status.REPLIED, _("已答复")),
 ]
 
 
@@ -363,30 +372,30 @@ class SearchForm(forms.Form):
     """The filters of the all-tickets list; every field optional, bad values are reported."""
 
     q = forms.CharField(
-        label="搜索",
+        label=_("搜索"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "工单编号、电话或内容"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("工单编号、电话或内容")}),
     )
     status = forms.ChoiceField(
-        label="状态",
+        label=_("状态"),
         required=False,
-        choices=[("", "全部状态"), *Status.choices],
-        error_messages={"invalid_choice": "状态不正确。"},
+        choices=[("", _("全部状态")), *Status.choices],
+        error_messages={"invalid_choice": _("状态不正确。")},
     )
     group = forms.TypedChoiceField(
-        label="分类大类",
+        label=_("分类大类"),
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": "分类大类不正确。"},
+        error_messages={"invalid_choice": _("分类大类不正确。")},
     )
     district = forms.TypedChoiceField(
-        label="区",
+        label=_("区"),
         required=False,
         coerce=int,
         empty_value=None,
-        error_messages={"invalid_choice": "区不正确。"},
+        error_messages={"invalid_choice": _("区不正确。")},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -394,13 +403,13 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         groups = Category.objects.filter(parent__isnull=True).order_by("sort_order", "code")
         self.fields["group"].choices = [  # type: ignore[attr-defined]
-            ("", "全部大类"),
+            ("", gettext("全部大类")),
             *((str(g.pk), g.name) for g in groups),
         ]
         self.districts = {
             u.pk: u for u in Unit.objects.filter(kind=Unit.Kind.DISTRICT).order_by("path")
         }
         self.fields["district"].choices = [  # type: ignore[attr-defined]
-            ("", "全部区"),
+            ("", gettext("全部区")),
             *((str(pk), u.name) for pk, u in self.districts.items()),
         ]

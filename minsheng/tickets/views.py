@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
@@ -333,14 +334,19 @@ def act(request: Request, number: str, action: str) -> HttpResponse:
     label = Action(action).label
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
-        messages.error(request, f"{label}未完成：" + " ".join(errors))
+        messages.error(
+            request,
+            _("%(action)s未完成：%(errors)s") % {"action": label, "errors": " ".join(errors)},
+        )
         return redirect(ticket)
     try:
         PERFORM[action](ticket, form.cleaned_data, request.user)
     except WorkflowError as error:
         messages.error(request, str(error))
         return redirect(ticket)
-    messages.success(request, f"工单 {ticket.number}：{label}完成。")
+    messages.success(
+        request, _("工单 %(number)s：%(action)s完成。") % {"number": ticket.number, "action": label}
+    )
     return redirect(_next_url(request) or ticket)
 
 
