@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.tickets.models import Satisfaction
 
@@ -7,8 +8,8 @@ class Rating(models.Model):
     """A resident's rating of how a ticket was handled, one per return visit (回访评价)."""
 
     class Via(models.TextChoices):
-        WEB = "web", "群众网页评价"
-        PHONE = "phone", "电话回访"
+        WEB = "web", _("群众网页评价")
+        PHONE = "phone", _("电话回访")
 
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT, related_name="ratings")
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices)

@@ -193,7 +193,14 @@ class PublicEvent:
     rating: str = ""
 
 
-STEPS = ["已受理", "已派单", "办理中", "已答复", "已评价", "已办结"]
+STEPS = [
+    gettext_lazy("已受理"),
+    gettext_lazy("已派单"),
+    gettext_lazy("办理中"),
+    gettext_lazy("已答复"),
+    gettext_lazy("已评价"),
+    gettext_lazy("已办结"),
+]
 STEP_OF = {
     Status.RECEIVED: 0,
     Status.DISPATCHED: 1,
@@ -206,16 +213,16 @@ STEP_OF = {
 # Only these actions are shown to the resident; returns, extensions, pauses and notes are the
 # staff's internal business, and no event shows who acted.
 PUBLIC_LABELS = {
-    Action.RECEIVE: "已受理您的诉求",
-    Action.ANSWER: "已直接答复，办结",
-    Action.DISPATCH: "已派单至承办单位",
-    Action.ACCEPT: "承办单位已签收，正在办理",
-    Action.REPLY: "承办单位已答复",
-    Action.VISIT: "评价",
-    Action.CLOSE: "已办结",
-    Action.REOPEN: "重新办理",
-    Action.MERGE: "已与相同问题的工单合并办理",
-    Action.DECLINE: "不予受理",
+    Action.RECEIVE: gettext_lazy("已受理您的诉求"),
+    Action.ANSWER: gettext_lazy("已直接答复，办结"),
+    Action.DISPATCH: gettext_lazy("已派单至承办单位"),
+    Action.ACCEPT: gettext_lazy("承办单位已签收，正在办理"),
+    Action.REPLY: gettext_lazy("承办单位已答复"),
+    Action.VISIT: gettext_lazy("评价"),
+    Action.CLOSE: gettext_lazy("已办结"),
+    Action.REOPEN: gettext_lazy("重新办理"),
+    Action.MERGE: gettext_lazy("已与相同问题的工单合并办理"),
+    Action.DECLINE: gettext_lazy("不予受理"),
 }
 TEXT_SHOWN = {Action.ANSWER, Action.REPLY, Action.DECLINE, Action.VISIT}
 
@@ -225,14 +232,14 @@ def _steps(ticket: Ticket, last_rating: Rating | None) -> list[Step]:
     if current is None:
         return []
     notes = {
-        Status.RECEIVED: "热线中心正在为您分派承办单位",
-        Status.DISPATCHED: "等待承办单位签收",
-        Status.RETURNED: "正在重新分派",
-        Status.ACCEPTED: "承办单位正在办理",
-        Status.REPLIED: "请您对办理结果进行评价",
+        Status.RECEIVED: _("热线中心正在为您分派承办单位"),
+        Status.DISPATCHED: _("等待承办单位签收"),
+        Status.RETURNED: _("正在重新分派"),
+        Status.ACCEPTED: _("承办单位正在办理"),
+        Status.REPLIED: _("请您对办理结果进行评价"),
         Status.VISITED: UNSATISFIED_NOTE
         if last_rating and last_rating.satisfaction == Satisfaction.UNSATISFIED
-        else "热线中心正在核实",
+        else _("热线中心正在核实"),
     }
     if ticket.reopen_count and ticket.status in (Status.DISPATCHED, Status.ACCEPTED):
         notes[Status(ticket.status)] += f"（第 {ticket.reopen_count + 1} 次办理）"

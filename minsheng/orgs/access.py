@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from minsheng.accounts.models import User
 from minsheng.orgs.models import CENTRE_ROLES, Membership, Role, Unit
@@ -69,9 +71,9 @@ def units_under(standing: Standing) -> QuerySet[Unit]:
 def role_label(user: User) -> str:
     """The user's roles in words, for the top bar."""
     standing = standing_of(user)
-    names = [Role(r).label for r in sorted(standing.centre_roles)]
+    names = [str(Role(r).label) for r in sorted(standing.centre_roles)]
     for roles in standing.unit_roles.values():
-        names += [Role(r).label for r in sorted(roles)]
+        names += [str(Role(r).label) for r in sorted(roles)]
     if standing.is_admin:
-        names.append("系统管理员")
-    return "、".join(dict.fromkeys(names))
+        names.append(_("系统管理员"))
+    return pgettext("list separator", "、").join(dict.fromkeys(names))

@@ -1,21 +1,22 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Unit(models.Model):
     """An organisation that receives or handles tickets (承办单位), from the city to a grid."""
 
     class Kind(models.TextChoices):
-        CENTRE = "centre", "12345热线中心"
-        CITY = "city", "市政府"
-        DISTRICT = "district", "区政府"
-        STREET = "street", "街道"
-        TOWNSHIP = "township", "乡镇"
-        COMMUNITY = "community", "社区"
-        VILLAGE = "village", "村"
-        GRID = "grid", "网格"
-        DEPARTMENT = "department", "职能部门"
-        ENTERPRISE = "enterprise", "公共服务企业"
+        CENTRE = "centre", _("12345热线中心")
+        CITY = "city", _("市政府")
+        DISTRICT = "district", _("区政府")
+        STREET = "street", _("街道")
+        TOWNSHIP = "township", _("乡镇")
+        COMMUNITY = "community", _("社区")
+        VILLAGE = "village", _("村")
+        GRID = "grid", _("网格")
+        DEPARTMENT = "department", _("职能部门")
+        ENTERPRISE = "enterprise", _("公共服务企业")
 
     code = models.CharField("编码", max_length=32, unique=True)
     name = models.CharField("名称", max_length=100)
@@ -58,11 +59,11 @@ class Unit(models.Model):
 class Role(models.TextChoices):
     """What a member does in their unit."""
 
-    AGENT = "agent", "话务员"
-    DISPATCHER = "dispatcher", "派单员"
-    SUPERVISOR = "supervisor", "督办员"
-    HANDLER = "handler", "承办人"
-    LEADER = "leader", "单位负责人"
+    AGENT = "agent", _("话务员")
+    DISPATCHER = "dispatcher", _("派单员")
+    SUPERVISOR = "supervisor", _("督办员")
+    HANDLER = "handler", _("承办人")
+    LEADER = "leader", _("单位负责人")
 
 
 CENTRE_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR})

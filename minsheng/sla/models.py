@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CalendarDay(models.Model):
@@ -9,8 +10,8 @@ class CalendarDay(models.Model):
     """
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "法定节假日"
-        WORKDAY = "workday", "调休上班"
+        HOLIDAY = "holiday", _("法定节假日")
+        WORKDAY = "workday", _("调休上班")
 
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)

@@ -1,15 +1,16 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RequestType(models.TextChoices):
     """What the resident wants (诉求类型), per national 12345 guidance."""
 
-    CONSULT = "consult", "咨询"
-    HELP = "help", "求助"
-    COMPLAINT = "complaint", "投诉"
-    REPORT = "report", "举报"
-    SUGGESTION = "suggestion", "建议"
-    PRAISE = "praise", "表扬"
+    CONSULT = "consult", _("咨询")
+    HELP = "help", _("求助")
+    COMPLAINT = "complaint", _("投诉")
+    REPORT = "report", _("举报")
+    SUGGESTION = "suggestion", _("建议")
+    PRAISE = "praise", _("表扬")
 
 
 class Category(models.Model):

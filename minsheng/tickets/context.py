@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from minsheng.orgs.access import role_label, standing_of
 
@@ -22,18 +23,18 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     standing = standing_of(user)  # type: ignore[arg-type]
     items: list[tuple[str, str]] = []
     if standing.centre_roles & {"agent", "dispatcher"}:
-        items.append((reverse("intake:new"), "受理登记"))
+        items.append((reverse("intake:new"), _("受理登记")))
     if "dispatcher" in standing.centre_roles or standing.is_admin:
-        items.append((reverse("tickets:queue"), "派单队列"))
+        items.append((reverse("tickets:queue"), _("派单队列")))
     if standing.unit_paths:
-        items.append((reverse("tickets:inbox"), "本单位工单"))
+        items.append((reverse("tickets:inbox"), _("本单位工单")))
     if standing.is_centre:
-        items.append((reverse("tickets:all"), "全部工单"))
+        items.append((reverse("tickets:all"), _("全部工单")))
     if standing.centre_roles & {"supervisor", "dispatcher"} or standing.is_admin:
-        items.append((reverse("tickets:overdue"), "超期督办"))
+        items.append((reverse("tickets:overdue"), _("超期督办")))
     if standing.is_admin:
-        items.append((reverse("sla:calendar"), "工作日历"))
-        items.append((reverse("admin:index"), "系统管理"))
+        items.append((reverse("sla:calendar"), _("工作日历")))
+        items.append((reverse("admin:index"), _("系统管理")))
     path = request.path
     return {
         "nav_items": [NavItem(url, label, path.startswith(url)) for url, label in items],

@@ -2,20 +2,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.taxonomy.models import RequestType
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", "已受理"
-    DISPATCHED = "dispatched", "已派单"
-    ACCEPTED = "accepted", "办理中"
-    RETURNED = "returned", "已退单"  # the unit says it is not theirs; the centre decides
-    REPLIED = "replied", "已答复"  # waiting for the return visit
-    VISITED = "visited", "已回访"  # rated; closes, or the centre reopens it if unsatisfied
-    CLOSED = "closed", "已办结"
-    MERGED = "merged", "已合并"
-    DECLINED = "declined", "不予受理"  # out of scope, with a referral
+    RECEIVED = "received", _("已受理")
+    DISPATCHED = "dispatched", _("已派单")
+    ACCEPTED = "accepted", _("办理中")
+    RETURNED = "returned", _("已退单")  # the unit says it is not theirs; the centre decides
+    REPLIED = "replied", _("已答复")  # waiting for the return visit
+    VISITED = "visited", _("已回访")  # rated; closes, or the centre reopens it if unsatisfied
+    CLOSED = "closed", _("已办结")
+    MERGED = "merged", _("已合并")
+    DECLINED = "declined", _("不予受理")  # out of scope, with a referral
 
 
 OPEN_STATUSES = frozenset(
@@ -33,26 +34,26 @@ CLOCK_STATUSES = frozenset({Status.DISPATCHED, Status.ACCEPTED})
 
 
 class Channel(models.TextChoices):
-    HOTLINE = "hotline", "12345热线"
-    WEB = "web", "网站"
-    MOBILE = "mobile", "手机端"
-    API = "api", "系统接口"
-    OFFLINE = "offline", "线下说事"
-    GRID = "grid", "网格上报"
-    SENSOR = "sensor", "物联感知"
+    HOTLINE = "hotline", _("12345热线")
+    WEB = "web", _("网站")
+    MOBILE = "mobile", _("手机端")
+    API = "api", _("系统接口")
+    OFFLINE = "offline", _("线下说事")
+    GRID = "grid", _("网格上报")
+    SENSOR = "sensor", _("物联感知")
 
 
 class Urgency(models.TextChoices):
-    NORMAL = "normal", "一般"
-    URGENT = "urgent", "紧急"  # risk to life or property: the 2-hour emergency policy
+    NORMAL = "normal", _("一般")
+    URGENT = "urgent", _("紧急")  # risk to life or property: the 2-hour emergency policy
 
 
 class Satisfaction(models.TextChoices):
     """The resident's rating at the return visit (回访评价)."""
 
-    SATISFIED = "satisfied", "满意"
-    BASICALLY = "basically", "基本满意"
-    UNSATISFIED = "unsatisfied", "不满意"
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
 
 
 class Ticket(models.Model):
@@ -171,9 +172,9 @@ class ExtensionRequest(models.Model):
     """A unit's request for more time (延期申请); the deadline moves only when it is approved."""
 
     class Decision(models.TextChoices):
-        PENDING = "pending", "待审批"
-        APPROVED = "approved", "已批准"
-        REFUSED = "refused", "未批准"
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REFUSED = "refused", _("未批准")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(

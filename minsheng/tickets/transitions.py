@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.models import User
 from minsheng.citizens.models import Resident
@@ -27,26 +28,26 @@ from minsheng.tickets.models import (
 
 
 class Action(models.TextChoices):
-    RECEIVE = "receive", "受理"
-    ANSWER = "answer", "直接办结"
-    DISPATCH = "dispatch", "派单"
-    ADD_COHANDLER = "add_cohandler", "增派协办"
-    ACCEPT = "accept", "签收"
-    RETURN = "return", "退单"
-    REJECT_RETURN = "reject_return", "驳回退单"
-    REQUEST_EXTENSION = "request_extension", "申请延期"
-    APPROVE_EXTENSION = "approve_extension", "批准延期"
-    REFUSE_EXTENSION = "refuse_extension", "驳回延期"
-    PAUSE = "pause", "暂停计时"
-    RESUME = "resume", "恢复计时"
-    REPLY = "reply", "答复"
-    VISIT = "visit", "回访"
-    CLOSE = "close", "办结"
-    REOPEN = "reopen", "重办"
-    MERGE = "merge", "合并"
-    DECLINE = "decline", "不予受理"
-    NOTE = "note", "备注"
-    ATTACH = "attach", "上传附件"
+    RECEIVE = "receive", _("受理")
+    ANSWER = "answer", _("直接办结")
+    DISPATCH = "dispatch", _("派单")
+    ADD_COHANDLER = "add_cohandler", _("增派协办")
+    ACCEPT = "accept", _("签收")
+    RETURN = "return", _("退单")
+    REJECT_RETURN = "reject_return", _("驳回退单")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("批准延期")
+    REFUSE_EXTENSION = "refuse_extension", _("驳回延期")
+    PAUSE = "pause", _("暂停计时")
+    RESUME = "resume", _("恢复计时")
+    REPLY = "reply", _("答复")
+    VISIT = "visit", _("回访")
+    CLOSE = "close", _("办结")
+    REOPEN = "reopen", _("重办")
+    MERGE = "merge", _("合并")
+    DECLINE = "decline", _("不予受理")
+    NOTE = "note", _("备注")
+    ATTACH = "attach", _("上传附件")
 
 
 @dataclass(frozen=True)
