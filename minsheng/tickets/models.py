@@ -101,6 +101,14 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="tickets",
     )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
     received_at = models.DateTimeField("受理时间")
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     accept_by = models.DateTimeField("签收时限", null=True, blank=True)

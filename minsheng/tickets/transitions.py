@@ -48,6 +48,7 @@ class Action(models.TextChoices):
     DECLINE = "decline", _("不予受理")
     NOTE = "note", _("备注")
     ATTACH = "attach", _("上传附件")
+    ASSIGN = "assign", _("指定经办人")
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ TRANSITIONS: dict[str, Move] = {
     Action.DECLINE: _move([S.RECEIVED, S.RETURNED], S.DECLINED, "agent", "dispatcher"),
     Action.NOTE: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
     Action.ATTACH: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
+    Action.ASSIGN: _move([S.DISPATCHED, S.ACCEPTED], None, "leader", "dispatcher", "system"),
 }
 RECEIVE_ROLES = frozenset({"agent", "dispatcher", "resident", "system"})
 

@@ -146,21 +146,27 @@ def dispatch(
     cohandlers: Iterable[Unit] = (),
     category: Category | None = None,
     note: str = "",
+    rule: str = "",
     at: datetime | None = None,
 ) -> None:
-    """Send the ticket to its main handling unit (派单), with co-handlers, and start its clocks."""
+    """Send the ticket to its main handling unit (派单), with co-handlers, and start its clocks.
+
+    `rule` names the dispatch rule when the platform dispatched it without a human.
+    """
     t, actor, now = _begin(ticket, Action.DISPATCH, by, at)
     if not to.is_active or to.kind == Unit.Kind.CENTRE:
         raise WorkflowError("请选择一个在用的承办单位。")
     if t.status == Status.RETURNED and to.pk == t.unit_id:
         raise WorkflowError("退回的工单改派时须选择其他单位；如退单理由不成立，请驳回退单。")
     data: dict[str, Any] = {"unit": to.code}
+    if rule:
+        data["rule"] = rule
     if category is not None and category.pk != t.category_id:
         if not category.is_leaf or not category.allows(t.request_type):
             raise WorkflowError("改正的分类须是允许该诉求类型的小类。")
         data["category"] = [t.category.code, category.code]
         t.category = category
-    t.unit = to
+    t.unit, t.handler = to, None
     _start_clocks(t, now, data)
     added = _add_cohandlers(t, cohandlers, now)
     if added:
@@ -389,6 +395,19 @@ def add_note(ticket: Ticket, *, by: User | Actor, text: str, at: datetime | None
     """Add a remark to the timeline (co-handlers' opinions, calls made); status unchanged."""
     t, actor, now = _begin(ticket, Action.NOTE, by, at)
     _finish(ticket, t, Action.NOTE, actor, now, note=_required(text, "备注内容"))
+
+
+@transaction.atomic
+def assign(ticket: Ticket, *, to: User, by: User | Actor, at: datetime | None = None) -> None:
+    """Give the ticket to one handler of its main unit (分办), by the leader or a unit strategy."""
+    t, actor, now = _begin(ticket, Action.ASSIGN, by, at)
+    assert t.unit is not None
+    if not standing_of(to).roles_over([t.unit]) & {"handler", "leader"}:
+        raise WorkflowError(f"{to} 不是{t.unit.name}的承办人。")
+    t.handler = to
+    _finish(
+        ticket, t, Action.ASSIGN, actor, now, unit=t.unit, note=str(to), data={"handler": to.pk}
+    )
 
 
 @transaction.atomic

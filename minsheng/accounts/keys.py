@@ -1,0 +1,45 @@
+"""Issuing and checking API keys for other systems. The only code that writes ApiKey."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.utils import timezone
+
+from minsheng.accounts.models import ApiKey
+
+KEY_PREFIX = "ms_"
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue(name: str, *, scopes: list[str]) -> tuple[ApiKey, str]:
+    """Create a key for a system; returns the record and the key, which is never shown again."""
+    unknown = set(scopes) - set(ApiKey.Scope.values)
+    if not scopes or unknown:
+        raise ValueError(f"scopes must be some of {', '.join(ApiKey.Scope.values)}")
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        name=name, prefix=prefix, key_hash=_hash(secret), scopes=sorted(set(scopes))
+    )
+    return key, f"{KEY_PREFIX}{prefix}_{secret}"
+
+
+def authenticate(raw: str, *, scope: str) -> ApiKey | None:
+    """The active key with this scope that `raw` proves, else None."""
+    if not raw or not raw.startswith(KEY_PREFIX) or raw.count("_") < 2:
+        return None
+    prefix, _, secret = raw[len(KEY_PREFIX) :].partition("_")
+    key = ApiKey.objects.filter(prefix=prefix).first()
+    if key is None or not hmac.compare_digest(key.key_hash, _hash(secret)):
+        return None
+    if not key.allows(scope):
+        return None
+    # Coarse stamp: at most one write per key per minute on a busy channel.
+    now = timezone.now()
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
