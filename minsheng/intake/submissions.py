@@ -10,12 +10,14 @@ from minsheng.citizens.masking import normalise_phone
 from minsheng.taxonomy.models import RequestType
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Channel, Ticket, Urgency
-from minsheng.tickets.workflow import WorkflowError
+from minsheng.tickets.workflow import Actor, WorkflowError
 
 
 @transaction.atomic
-def submit(data: dict[str, Any], *, by: User) -> Ticket:
-    """Record the request from the intake form's cleaned data; answer a consultation at once.
+def submit(data: dict[str, Any], *, by: User | Actor) -> Ticket:
+    """Record a request from any channel's cleaned data; answer a consultation at once.
+
+    `by` is the agent, or for other channels an Actor: the resident, or a system named by its key.
 
     Raises WorkflowError (nothing written) when the phone or the request is not acceptable.
     """
