@@ -191,3 +191,25 @@ def dispatched(make_ticket: Callable[..., Any], dispatcher: Any, city: dict[str,
 def at(*args: int) -> datetime:
     """A Beijing time, for time_machine.travel(..., tick=False)."""
     return datetime(*args, tzinfo=BEIJING)
+
+
+@pytest.fixture(autouse=True)
+def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests start from a flushed database: put back what migrations seed.
+
+    Django empties every table after a transactional test, so the deadline policies and the
+    calendar that data migrations wrote are gone for the next one; run those seeds again.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    import importlib
+
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db")
+    for name in ("0002_seed_policies_and_calendar", "0004_seed_reopen_deadlines"):
+        importlib.import_module(f"minsheng.sla.migrations.{name}").seed(apps, None)

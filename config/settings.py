@@ -69,11 +69,22 @@ INSTALLED_APPS = [
     "minsheng.accounts",
     "minsheng.orgs",
     "minsheng.taxonomy",
+    "minsheng.knowledge",
     "minsheng.citizens",
     "minsheng.sla",
     "minsheng.tickets",
+    "minsheng.dispatch",
     "minsheng.intake",
+    "minsheng.triage",
     "minsheng.feedback",
+    "minsheng.webhooks",
+    "minsheng.api",
+    "minsheng.open311",
+    "minsheng.mobile",
+    "minsheng.notifications",
+    "minsheng.supervision",
+    "minsheng.analytics",
+    "minsheng.assessment",
     "minsheng.demo",
     "minsheng.ops",
 ]
@@ -176,9 +187,22 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MINSHENG_CITY_PREFIX = env("MINSHENG_CITY_PREFIX", "FZ")
 MINSHENG_TILE_URL = env("MINSHENG_TILE_URL")
 MINSHENG_DUE_SOON_HOURS = env_int("MINSHENG_DUE_SOON_HOURS", 24)
+MINSHENG_AUTO_DISPATCH_CONFIDENCE = float(env("MINSHENG_AUTO_DISPATCH_CONFIDENCE", "0.8"))
 # The request header that carries the client's address behind a reverse proxy (HTTP_X_REAL_IP)
 MINSHENG_CLIENT_IP_HEADER = env("MINSHENG_CLIENT_IP_HEADER")
-MINSHENG_SMS_BACKEND = env("MINSHENG_SMS_BACKEND", "console")
+MINSHENG_SMS_BACKEND = env("MINSHENG_SMS_BACKEND", "console")  # console, http or a dotted path
+MINSHENG_SMS_HTTP_URL = env("MINSHENG_SMS_HTTP_URL")
+MINSHENG_SMS_HTTP_TOKEN = env_secret("MINSHENG_SMS_HTTP_TOKEN")
+MINSHENG_SMS_OUTBOX_FILE = env("MINSHENG_SMS_OUTBOX_FILE")  # console backend: also append here
+# The address residents reach the site at, for links in SMS and e-mail.
+MINSHENG_PUBLIC_URL = env("MINSHENG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+MINSHENG_SCAN_INTERVAL = env_int("MINSHENG_SCAN_INTERVAL", 60)  # seconds between deadline scans
+MINSHENG_ANALYTICS_INTERVAL = env_int("MINSHENG_ANALYTICS_INTERVAL", 300)  # dashboard refresh
+# Resident phone page: submissions a day per phone and per address (malicious refiling is barred)
+MINSHENG_MOBILE_PER_PHONE_PER_DAY = env_int("MINSHENG_MOBILE_PER_PHONE_PER_DAY", 5)
+MINSHENG_MOBILE_PER_ADDRESS_PER_DAY = env_int("MINSHENG_MOBILE_PER_ADDRESS_PER_DAY", 10)
+MINSHENG_NOTICE_STALE_HOURS = env_int("MINSHENG_NOTICE_STALE_HOURS", 72)
+MINSHENG_RATING_LINK_DAYS = env_int("MINSHENG_RATING_LINK_DAYS", 7)
 
 EMAIL_BACKEND = env("MINSHENG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("MINSHENG_EMAIL_HOST", "localhost")

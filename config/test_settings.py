@@ -6,7 +6,7 @@ os.environ.setdefault("MINSHENG_DEBUG", "0")
 os.environ.setdefault("MINSHENG_SECRET_KEY", "test-only-secret-key")
 
 from config.settings import *  # noqa: F403
-from config.settings import STORAGES
+from config.settings import BASE_DIR, DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -20,3 +20,8 @@ CSRF_COOKIE_SECURE = False
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A file, not the in-memory default: threads of the concurrency tests share it without
+# "database table is locked" errors. One per process, so parallel runs do not collide.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}

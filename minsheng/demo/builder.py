@@ -22,10 +22,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from minsheng.accounts.models import User
+from minsheng.analytics import refresh
+from minsheng.assessment import scoring
 from minsheng.citizens import registry
 from minsheng.citizens.models import Resident
 from minsheng.demo import accounts
+from minsheng.dispatch import routing
+from minsheng.dispatch.loading import load_demo_rules
+from minsheng.dispatch.models import UnitStrategy
 from minsheng.feedback import visits
+from minsheng.open311.loading import load_attributes
 from minsheng.orgs import loading as org_loading
 from minsheng.orgs.models import Membership, Role, Unit
 from minsheng.taxonomy import loading as catalogue_loading
@@ -74,16 +80,6 @@ CATEGORY_WEIGHTS = (
 RESIDENTS = 460
 PHONE_PREFIX = "1390000"  # 1390000xxxx: clearly not real numbers
 DATA = Path(__file__).resolve().parent / "data"
-FALLBACK_TEXTS = {
-    "roads": ["五四路", "八一七中路", "杨桥路", "湖东路", "工业路", "六一中路", "福新路"],
-    "surnames": ["林", "陈", "黄", "郑", "王"],
-    "given_names": ["示例", "演示", "测试"],
-    "return_reasons": ["该事项不属于本单位职责范围，请重新派单至相关职能部门。"],
-    "extension_reasons": ["涉及多方协调，当事人暂未达成一致，申请延期。"],
-    "satisfied_comments": ["处理很及时，问题已经解决了，谢谢。"],
-    "unsatisfied_comments": ["问题根本没有解决，只是来看了一下就走了。"],
-    "decline_referrals": ["属于民事纠纷，建议通过人民调解委员会调解或向人民法院起诉。"],
-}
 TYPE_MARKERS = {  # words that make a template fit a request type better
     RequestType.PRAISE: ("表扬", "感谢"),
     RequestType.CONSULT: ("请问", "怎么", "？"),
@@ -101,7 +97,18 @@ def load_reference() -> dict[str, Any]:
     units = org_loading.load_city()
     units["department"] = org_loading.load_departments()
     categories = catalogue_loading.load_categories()
-    return {"units": units, "categories": categories, "users": ensure_accounts()}
+    users = ensure_accounts()
+    rules = load_demo_rules()
+    # The demo street shows assignment inside a unit: its handlers take turns.
+    routing.set_strategy(Unit.objects.get(code=FOCUS_STREET), UnitStrategy.Strategy.ROUND_ROBIN)
+    attributes = load_attributes()
+    return {
+        "units": units,
+        "categories": categories,
+        "users": users,
+        "rules": rules,
+        "service_attributes": attributes,
+    }
 
 
 @transaction.atomic
@@ -165,7 +172,12 @@ def build(
     log(f"参考数据：单位 {summary['units']}，目录 {summary['categories']}，账号 {summary['users']}")
     summary["history"] = history and not history_exists()
     if summary["history"]:
-        History(now or timezone.now(), log=log).run()
+        now = now or timezone.now()
+        History(now, log=log).run()
+        refresh.refresh_all(now=now)  # the dashboards read aggregates, not tickets
+        month = timezone.localtime(now).date().replace(day=1)
+        scoring.compute(f"{month - timedelta(days=1):%Y-%m}", publish=True, at=now)
+        scoring.compute(f"{month:%Y-%m}", at=now)  # this month's scores stay a draft
     summary["statuses"] = status_counts()
     return summary
 
@@ -176,14 +188,9 @@ def status_counts() -> dict[str, int]:
 
 
 def load_texts() -> dict[str, Any]:
-    """data/texts.json, with plain fallbacks for any list it lacks."""
-    path = DATA / "texts.json"
-    texts: dict[str, Any] = {}
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            texts = json.load(fh)
-    for key, default in FALLBACK_TEXTS.items():
-        texts[key] = texts.get(key) or default
+    """data/texts.json: request and reply templates, names, roads, reasons."""
+    with (DATA / "texts.json").open(encoding="utf-8") as fh:
+        texts: dict[str, Any] = json.load(fh)
     return texts
 
 

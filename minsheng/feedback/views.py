@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,13 +22,17 @@ from django.views.decorators.http import require_POST
 
 from minsheng.citizens.masking import mask_phone
 from minsheng.feedback.forms import RatingForm, TrackForm
+from minsheng.feedback.links import read_token
 from minsheng.feedback.models import Rating
 from minsheng.feedback.visits import rate
 from minsheng.tickets import queries, workflow
 from minsheng.tickets.models import Satisfaction, Status, Ticket, TicketEvent
+from minsheng.tickets.public import PUBLIC_LABELS, PUBLIC_TEXT
 from minsheng.tickets.workflow import Action, WorkflowError
 
 SESSION_TICKETS = "m_tickets"
+# Numbers a resident follows (关注) without owning them: read-only, no phone, no rating.
+SESSION_FOLLOWING = "m_following"
 MAX_FAILURES = 5
 WINDOW_SECONDS = 15 * 60
 MISMATCH = gettext_lazy("工单编号或手机号后四位不正确")
@@ -91,13 +96,53 @@ def track(request: HttpRequest) -> HttpResponse:
     )
 
 
+def rating_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed link of the return-visit SMS: opens the ticket without the last four digits.
+
+    Valid once: only while the round it names still awaits its rating, and until it expires.
+    """
+    claim = read_token(token)
+    ticket = (
+        Ticket.objects.filter(number=claim.number).only("number", "status", "reopen_count").first()
+        if claim
+        else None
+    )
+    if (
+        claim is None
+        or ticket is None
+        or ticket.status != Status.REPLIED
+        or ticket.reopen_count + 1 != claim.round
+    ):
+        messages.info(request, _("评价链接已使用或已失效，请输入工单编号和手机号后四位查询。"))
+        return redirect("feedback:track")
+    numbers = [n for n in _proved(request) if n != ticket.number]
+    request.session.cycle_key()
+    request.session[SESSION_TICKETS] = [ticket.number, *numbers][:20]
+    return redirect("feedback:ticket", number=ticket.number)
+
+
+@login_required
+def visit_list(request: HttpRequest) -> HttpResponse:
+    """The agents' return-visit list (回访任务): replied tickets due a call, oldest first."""
+    if not queries.can_see_phone(request.user) and not request.user.is_superuser:  # type: ignore[arg-type]
+        raise PermissionDenied("回访任务仅限热线中心使用。")
+    tickets = queries.visits_due(request.user).select_related("unit")  # type: ignore[arg-type]
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    show = queries.can_see_phone(request.user)  # type: ignore[arg-type]
+    return render(request, "feedback/visits.html", {"page": page, "show_full_phone": show})
+
+
 def ticket_page(request: HttpRequest, number: str) -> HttpResponse:
-    """A proved ticket's progress, its public reply and timeline, and the rating form."""
+    """A proved or followed ticket's progress, its public reply and timeline; the owner rates."""
     ticket = _resident_ticket(request, number)
+    owner = ticket is not None
+    if ticket is None:
+        following = request.session.get(SESSION_FOLLOWING, [])
+        ticket = queries.proved_by_resident(number, following)
     if ticket is None:
         messages.info(request, _("请先输入工单编号和手机号后四位，再查看工单。"))
         return redirect("feedback:track")
-    return _render_ticket(request, ticket, RatingForm())
+    return _render_ticket(request, ticket, RatingForm(), owner=owner)
 
 
 @require_POST
@@ -210,21 +255,8 @@ STEP_OF = {
     Status.VISITED: 4,
     Status.CLOSED: 5,
 }
-# Only these actions are shown to the resident; returns, extensions, pauses and notes are the
-# staff's internal business, and no event shows who acted.
-PUBLIC_LABELS = {
-    Action.RECEIVE: gettext_lazy("已受理您的诉求"),
-    Action.ANSWER: gettext_lazy("已直接答复，办结"),
-    Action.DISPATCH: gettext_lazy("已派单至承办单位"),
-    Action.ACCEPT: gettext_lazy("承办单位已签收，正在办理"),
-    Action.REPLY: gettext_lazy("承办单位已答复"),
-    Action.VISIT: gettext_lazy("评价"),
-    Action.CLOSE: gettext_lazy("已办结"),
-    Action.REOPEN: gettext_lazy("重新办理"),
-    Action.MERGE: gettext_lazy("已与相同问题的工单合并办理"),
-    Action.DECLINE: gettext_lazy("不予受理"),
-}
-TEXT_SHOWN = {Action.ANSWER, Action.REPLY, Action.DECLINE, Action.VISIT}
+# The resident also sees their own rating comment.
+TEXT_SHOWN = PUBLIC_TEXT | {Action.VISIT}
 
 
 def _steps(ticket: Ticket, last_rating: Rating | None) -> list[Step]:
@@ -270,7 +302,9 @@ def _timeline(ticket: Ticket) -> list[PublicEvent]:
     return shown
 
 
-def _render_ticket(request: HttpRequest, ticket: Ticket, form: RatingForm) -> HttpResponse:
+def _render_ticket(
+    request: HttpRequest, ticket: Ticket, form: RatingForm, *, owner: bool = True
+) -> HttpResponse:
     last_rating = ticket.ratings.order_by("-round", "-at").first()
     public_unit = ticket.status not in (
         Status.RECEIVED,
@@ -291,8 +325,8 @@ def _render_ticket(request: HttpRequest, ticket: Ticket, form: RatingForm) -> Ht
         "deadline": ticket.resolve_by
         if ticket.status in (Status.DISPATCHED, Status.ACCEPTED)
         else None,
-        "phone": mask_phone(ticket.resident.phone),
-        "can_rate": ticket.status == Status.REPLIED,
+        "phone": mask_phone(ticket.resident.phone) if owner else "",
+        "can_rate": owner and ticket.status == Status.REPLIED,
         "form": form,
     }
     return render(request, "feedback/ticket.html", context)

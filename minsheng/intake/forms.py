@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.citizens.masking import normalise_phone
+from minsheng.knowledge.models import Article
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets.forms import catalogue_leaves, leaf_choices
@@ -15,6 +16,16 @@ from minsheng.tickets.models import Channel, Urgency
 from minsheng.tickets.workflow import MAX_TEXT
 
 PHONE_ERROR = _("请输入正确的电话号码")
+# Emergencies the centre does not handle itself: the agent reads the note and refers the caller.
+REFERRALS = {
+    "110": (_("110 公安报警"), _("正在发生的违法犯罪、打架斗殴、交通事故")),
+    "119": (_("119 消防救援"), _("火灾、有人被困、燃气或危化品泄漏")),
+    "120": (_("120 医疗急救"), _("急病、受伤、有人昏迷")),
+}
+REFERRAL_SCRIPT = _(
+    "您反映的情况需要%(service)s立即处置，请马上拨打 %(number)s（或由我为您转接）。"
+    "我们也已登记为紧急诉求，会跟进处理。"
+)
 STAFF_CHANNELS = [Channel.HOTLINE, Channel.OFFLINE, Channel.GRID]
 
 
@@ -120,6 +131,24 @@ class IntakeForm(forms.Form):
         },
     )
 
+    article = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("知识库条目不存在或已停用。")},
+    )
+    emergency = forms.BooleanField(
+        label=_("紧急转警"),
+        required=False,
+        help_text=_("危及生命财产安全、须由 110/119/120 立即处置的，勾选并向来电人读出转警提示。"),
+    )
+    referral = forms.ChoiceField(
+        label=_("转警类别"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[(number, label) for number, (label, _cases) in REFERRALS.items()],
+        error_messages={"invalid_choice": _("转警类别不正确。")},
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -157,8 +186,19 @@ class IntakeForm(forms.Form):
         value = self.cleaned_data.get("place")
         return self.places[value] if value else None
 
+    def clean_article(self) -> Article | None:
+        pk = self.cleaned_data.get("article")
+        if pk is None:
+            return None
+        article = Article.objects.filter(pk=pk, is_active=True).first()
+        if article is None:
+            raise forms.ValidationError(gettext("知识库条目不存在或已停用。"))
+        return article
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._use_article(data)
+        self._refer_emergency(data)
         category, request_type = data.get("category"), data.get("request_type")
         if category is not None and request_type and not category.allows(request_type):
             self.add_error(
@@ -173,6 +213,67 @@ class IntakeForm(forms.Form):
                 "answer", gettext("只有咨询类诉求可以直接答复；其他诉求请留空，交派单员派单。")
             )
         return data
+
+    def _use_article(self, data: dict[str, Any]) -> None:
+        """An answer from the knowledge base names its article, so the ticket shows the source."""
+        article = data.get("article")
+        if article is None:
+            return
+        answer = (data.get("answer") or "").strip() or article.body
+        note = gettext("（依据知识库第 %(pk)s 条《%(title)s》答复）") % {
+            "pk": article.pk,
+            "title": article.title,
+        }
+        if len(answer) + len(note) + 2 > MAX_TEXT:
+            self.add_error("answer", gettext("答复内容过长，请删减后再提交。"))
+            return
+        data["answer"] = f"{answer}\n\n{note}"
+
+    def _refer_emergency(self, data: dict[str, Any]) -> None:
+        """紧急转警: urgent, never closed on the call, and the referral written on the ticket."""
+        if not data.get("emergency"):
+            return
+        number = data.get("referral")
+        if not number:
+            self.add_error("referral", gettext("请选择转警类别（110、119 或 120）。"))
+            return
+        if (data.get("answer") or "").strip():
+            self.add_error("answer", gettext("紧急转警的诉求须交派单处置，不能直接办结。"))
+        data["urgency"] = Urgency.URGENT
+        note = gettext("【紧急转警】已告知来电人拨打 %(number)s（%(service)s）。") % {
+            "number": number,
+            "service": REFERRALS[number][0],
+        }
+        description = data.get("description") or ""
+        if description and len(description) + len(note) + 2 > MAX_TEXT:
+            self.add_error("description", gettext("诉求内容过长，请删减后再提交。"))
+        elif description:
+            data["description"] = f"{description}\n\n{note}"
+
+
+class ImportForm(forms.Form):
+    """An offline sheet to import, and the mapping for a foreign format."""
+
+    file = forms.FileField(
+        label=_("文件（CSV 或 XLSX）"),
+        error_messages={"required": _("请选择要导入的文件。"), "empty": _("文件是空的。")},
+    )
+    mapping = forms.ChoiceField(
+        label=_("格式"), required=False, error_messages={"invalid_choice": _("格式不正确。")}
+    )
+
+    def __init__(self, *args: Any, mappings: Any = (), **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.mappings = {str(m.pk): m for m in mappings}
+        self.fields["mapping"].choices = [  # type: ignore[attr-defined]
+            ("", gettext("标准模板")),
+            *((pk, m.name) for pk, m in self.mappings.items()),
+        ]
+
+    def clean_mapping(self) -> Any:
+        value = self.cleaned_data.get("mapping")
+        return self.mappings[value] if value else None
 
 
 def place_choices(units: Any) -> list[tuple[str, Any]]:

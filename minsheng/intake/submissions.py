@@ -1,5 +1,6 @@
 """Intake's write module: a call becomes a resident record and a ticket, in one transaction."""
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -7,17 +8,25 @@ from django.db import transaction
 from minsheng.accounts.models import User
 from minsheng.citizens import registry
 from minsheng.citizens.masking import normalise_phone
+from minsheng.dispatch import routing
 from minsheng.taxonomy.models import RequestType
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Channel, Ticket, Urgency
 from minsheng.tickets.workflow import Actor, WorkflowError
+from minsheng.triage import training
+from minsheng.triage.suggest import suggest
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def submit(data: dict[str, Any], *, by: User | Actor) -> Ticket:
+def submit(data: dict[str, Any], *, by: User | Actor, confidence: float = 0.0) -> Ticket:
     """Record a request from any channel's cleaned data; answer a consultation at once.
 
     `by` is the agent, or for other channels an Actor: the resident, or a system named by its key.
+    `confidence` is how sure the caller is of the category (1.0: a person chose it; a classifier's
+    probability otherwise); at or above MINSHENG_AUTO_DISPATCH_CONFIDENCE the dispatch rules send
+    the ticket on without a human, else it waits for the dispatcher (docs/dispatch.md).
 
     Raises WorkflowError (nothing written) when the phone or the request is not acceptable.
     """
@@ -38,8 +47,54 @@ def submit(data: dict[str, Any], *, by: User | Actor) -> Ticket:
         lat=data.get("lat"),
         place=data.get("place"),
         by=by,
+        at=data.get("received_at"),  # batch import: the sheet's own date; None means now
     )
     answer = (data.get("answer") or "").strip()
     if answer and data["request_type"] == RequestType.CONSULT:
         workflow.answer(ticket, text=answer, by=by)
+    else:
+        routing.route_new(ticket, confidence=confidence)
     return ticket
+
+
+def learn_from(ticket: Ticket, *, by: User) -> None:
+    """Where the agent chose otherwise than the classifier suggested, keep it as a label.
+
+    A training label is a by-product: if it cannot be kept, the ticket stands and it is logged.
+    """
+    try:
+        with transaction.atomic():
+            _learn(ticket, by=by)
+    except Exception:
+        logger.exception("could not keep the agent's choice for %s as a training label", ticket)
+
+
+def suggested_confidence(data: dict[str, Any]) -> float:
+    """How sure the classifier is of the category a resident chose: its probability when its own
+    best guess is that category, else 0 (the dispatcher decides)."""
+    suggestion = suggest(
+        f"{data.get('title') or ''} {data.get('description') or ''}",
+        address=data.get("address") or "",
+        lat=data.get("lat"),
+        lon=data.get("lon"),
+    )
+    best = suggestion.category
+    return best.confidence if best and best.category == data.get("category") else 0.0
+
+
+def _learn(ticket: Ticket, *, by: User) -> None:
+    suggestion = suggest(
+        f"{ticket.title} {ticket.description}",
+        address=ticket.address,
+        lat=ticket.lat,
+        lon=ticket.lon,
+        exclude=ticket.pk,
+    )
+    training.record_correction(
+        ticket,
+        by=by,
+        category=ticket.category,
+        request_type=ticket.request_type,
+        place=ticket.place,
+        suggested=suggestion.as_record(),
+    )

@@ -25,6 +25,11 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
         "resolve_hours",
         "resolve_workdays",
         "allow_pause",
+        "reopen_workdays",
+        "extension_needs_leader",
+        "escalate_workdays",
+        "visit_after_hours",
+        "unrated_close_days",
     ]
-    list_filter = ["allow_pause"]
+    list_filter = ["allow_pause", "extension_needs_leader"]
     search_fields = ["code", "name"]

@@ -10,6 +10,7 @@ from minsheng.sla.calendar import WorkCalendar
 from minsheng.sla.models import CalendarDay, CalendarYear, DeadlinePolicy
 
 CLOSE_OF_BUSINESS = time(18, 0)  # a working-day deadline falls at the end of its last day
+START_OF_BUSINESS = time(9, 0)  # chasing and escalation notices go out when offices open
 EMERGENCY_POLICY = "emergency"
 
 
@@ -31,19 +32,45 @@ def official_calendar() -> WorkCalendar:
 
 
 def compute(
-    policy: DeadlinePolicy, *, start: datetime, calendar: WorkCalendar | None = None
+    policy: DeadlinePolicy,
+    *,
+    start: datetime,
+    calendar: WorkCalendar | None = None,
+    reopened: bool = False,
 ) -> Deadlines:
-    """When a ticket under `policy`, dispatched at `start`, must be accepted and resolved."""
+    """When a ticket under `policy`, dispatched at `start`, must be accepted and resolved.
+
+    A reopened ticket (重办) gets the policy's shorter `reopen_workdays` where it has one.
+    """
     local = timezone.localtime(start)
     accept_by = local + timedelta(hours=policy.accept_hours)
-    if policy.resolve_workdays is not None:
+    workdays = policy.resolve_workdays
+    if reopened and policy.reopen_workdays:
+        workdays = policy.reopen_workdays
+    if workdays is not None:
         calendar = calendar or official_calendar()
-        last_day, beyond = calendar.add_workdays(local.date(), policy.resolve_workdays)
+        last_day, beyond = calendar.add_workdays(local.date(), workdays)
         resolve_by = datetime.combine(last_day, CLOSE_OF_BUSINESS, tzinfo=local.tzinfo)
     else:
         # Hour-based deadlines (emergencies, utilities) run on the clock, holidays included.
         resolve_by, beyond = local + timedelta(hours=policy.resolve_hours or 0), False
     return Deadlines(accept_by=accept_by, resolve_by=resolve_by, beyond_calendar=beyond)
+
+
+def next_workday_at(
+    moment: datetime, calendar: WorkCalendar, *, workdays: int = 1, at: time = START_OF_BUSINESS
+) -> datetime:
+    """`at` o'clock on the `workdays`-th working day after the day of `moment` (催办 and 督办)."""
+    local = timezone.localtime(moment)
+    day, _ = calendar.add_workdays(local.date(), workdays)
+    return datetime.combine(day, at, tzinfo=local.tzinfo)
+
+
+def one_workday_after(moment: datetime, calendar: WorkCalendar) -> datetime:
+    """The same clock time one working day later: how long a unit has to return a ticket."""
+    local = timezone.localtime(moment)
+    day, _ = calendar.add_workdays(local.date(), 1)
+    return datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=local.tzinfo)
 
 
 def policy_for(category_policy: DeadlinePolicy | None, *, urgent: bool) -> DeadlinePolicy:

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minsheng.notifications.queries import unread_count
 from minsheng.orgs.access import role_label, standing_of
 
 
@@ -14,6 +15,7 @@ class NavItem:
     url: str
     label: str
     active: bool = False
+    count: int = 0
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -22,21 +24,35 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {}
     standing = standing_of(user)  # type: ignore[arg-type]
     items: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
     if standing.centre_roles & {"agent", "dispatcher"}:
         items.append((reverse("intake:new"), _("受理登记")))
+        items.append((reverse("intake:import"), _("批量导入")))
+    if standing.is_centre:
+        items.append((reverse("knowledge:index"), _("知识库")))
     if "dispatcher" in standing.centre_roles or standing.is_admin:
         items.append((reverse("tickets:queue"), _("派单队列")))
+        items.append((reverse("dispatch:rules"), _("派单规则")))
     if standing.unit_paths:
         items.append((reverse("tickets:inbox"), _("本单位工单")))
     if standing.is_centre:
         items.append((reverse("tickets:all"), _("全部工单")))
     if standing.centre_roles & {"supervisor", "dispatcher"} or standing.is_admin:
         items.append((reverse("tickets:overdue"), _("超期督办")))
+    if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
+        items.append((reverse("feedback:visits"), _("回访任务")))
+    items.append((reverse("analytics:dashboard"), _("统计分析")))
+    items.append((reverse("assessment:ranking"), _("考核排名")))
+    notices = reverse("notifications:list")
+    items.append((notices, _("消息提醒")))
+    counts[notices] = unread_count(user)  # type: ignore[arg-type]
     if standing.is_admin:
         items.append((reverse("sla:calendar"), _("工作日历")))
         items.append((reverse("admin:index"), _("系统管理")))
     path = request.path
     return {
-        "nav_items": [NavItem(url, label, path.startswith(url)) for url, label in items],
+        "nav_items": [
+            NavItem(url, label, path.startswith(url), counts.get(url, 0)) for url, label in items
+        ],
         "user_role_label": role_label(user),  # type: ignore[arg-type]
     }

@@ -1,5 +1,7 @@
 """What files a ticket accepts: the type is read from the content, never trusted from the name."""
 
+from typing import Any
+
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 # (magic prefix, content type, extension)
@@ -20,3 +22,15 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp", "webp"
     return None
+
+
+def check(upload: Any) -> tuple[str, str]:
+    """(content type, extension) of an acceptable upload; ValueError with the reason if not."""
+    if not upload.size or upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValueError("附件不能为空，且不能超过 10 MB。")
+    upload.seek(0)
+    kind = sniff(upload.read(16))
+    upload.seek(0)
+    if kind is None:
+        raise ValueError("只能上传 JPEG、PNG、GIF、WebP 图片或 PDF 文件。")
+    return kind

@@ -310,6 +310,25 @@ class AttachForm(ActionForm):
     )
 
 
+class CohandlerAcceptForm(ActionForm):
+    action = Action.COHANDLER_ACCEPT
+
+
+class CohandlerReplyForm(ActionForm):
+    action = Action.COHANDLER_REPLY
+    text = textarea(_("协办意见"), rows=3)
+
+
+class LeaderApproveExtensionForm(ActionForm):
+    action = Action.LEADER_APPROVE_EXTENSION
+    note = textarea(_("审核意见"), required=False, rows=2)
+
+
+class LeaderRefuseExtensionForm(ActionForm):
+    action = Action.LEADER_REFUSE_EXTENSION
+    note = textarea(_("驳回理由"), rows=2)
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.action: form
     for form in (
@@ -331,6 +350,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
         AnswerForm,
         NoteForm,
         AttachForm,
+        CohandlerAcceptForm,
+        CohandlerReplyForm,
+        LeaderApproveExtensionForm,
+        LeaderRefuseExtensionForm,
     )
 }
 

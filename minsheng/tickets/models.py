@@ -41,6 +41,7 @@ class Channel(models.TextChoices):
     OFFLINE = "offline", _("线下说事")
     GRID = "grid", _("网格上报")
     SENSOR = "sensor", _("物联感知")
+    PROACTIVE = "proactive", _("主动治理")  # 未诉先办: raised by the centre from a hotspot
 
 
 class Urgency(models.TextChoices):
@@ -118,6 +119,12 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     beyond_calendar = models.BooleanField("超出已发布日历", default=False)
     paused_since = models.DateTimeField("暂停计时自", null=True, blank=True)
+    return_by = models.DateTimeField("退单时限", null=True, blank=True)  # 1 working day
+    # When the deadline scan must look at this ticket next (supervision); None: nothing pending.
+    next_check_at = models.DateTimeField("下次检查", null=True, blank=True, editable=False)
+    # The deadline ("accept@…" or "resolve@…") last chased (催办) and escalated (督办).
+    urged_for = models.CharField(max_length=40, blank=True, editable=False)
+    escalated_for = models.CharField(max_length=40, blank=True, editable=False)
     reply = models.TextField("答复内容", blank=True)
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     merged_into = models.ForeignKey(
@@ -145,6 +152,18 @@ class Ticket(models.Model):
             models.Index(fields=["status", "resolve_by"], name="ticket_deadline_idx"),
             models.Index(fields=["unit", "status"], name="ticket_unit_status_idx"),
             models.Index(fields=["resident", "-received_at"], name="ticket_resident_idx"),
+            # The worker's scan reads only tickets with a pending check; a partial index keeps it
+            # independent of the number of open tickets (benchmarks/overdue_scan.py).
+            models.Index(
+                fields=["next_check_at"],
+                condition=models.Q(next_check_at__isnull=False),
+                name="ticket_next_check_idx",
+            ),
+            models.Index(
+                fields=["resolve_by"],
+                condition=models.Q(status__in=["dispatched", "accepted"]),
+                name="ticket_clock_resolve_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +183,11 @@ class CoHandler(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="cohandlers")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="cohandling")
     added_at = models.DateTimeField("增派时间")
+    accept_by = models.DateTimeField("签收时限", null=True, blank=True)
+    accepted_at = models.DateTimeField("签收时间", null=True, blank=True)
+    resolve_by = models.DateTimeField("反馈时限", null=True, blank=True)
+    replied_at = models.DateTimeField("反馈时间", null=True, blank=True)
+    reply = models.TextField("协办意见", blank=True)
 
     class Meta:
         verbose_name = "协办单位"
@@ -191,6 +215,16 @@ class ExtensionRequest(models.Model):
     requested_at = models.DateTimeField("申请时间")
     new_resolve_by = models.DateTimeField("申请延至")
     reason = models.TextField("延期理由", max_length=1000)
+    # Where the policy asks for it, the unit's leader reviews first, then the centre decides.
+    needs_leader = models.BooleanField("须单位负责人审核", default=False)
+    leader_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    leader_at = models.DateTimeField("单位审核时间", null=True, blank=True)
     decision = models.CharField(
         "审批结果", max_length=10, choices=Decision.choices, default=Decision.PENDING
     )

@@ -10,7 +10,9 @@ from django.utils import timezone
 from minsheng.accounts.models import User
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
-from minsheng.tickets.models import CLOCK_STATUSES, CoHandler, Status, Ticket
+from minsheng.sla.deadlines import EMERGENCY_POLICY
+from minsheng.sla.models import DeadlinePolicy
+from minsheng.tickets.models import CLOCK_STATUSES, CoHandler, Status, Ticket, Urgency
 
 
 def visible_to(user: User) -> QuerySet[Ticket]:
@@ -64,6 +66,25 @@ def overdue(user: User, *, now: datetime | None = None) -> QuerySet[Ticket]:
             | Q(status__in=CLOCK_STATUSES, resolve_by__lt=now, paused_since__isnull=True)
         )
     ).order_by("resolve_by")
+
+
+def visits_due(user: User, *, now: datetime | None = None) -> QuerySet[Ticket]:
+    """Replied tickets whose return visit is due (回访任务): replied at least the policy's
+    `visit_after_hours` ago and not yet rated, the longest waiting first."""
+    now = now or timezone.now()
+    condition = Q(pk__in=[])
+    for policy in DeadlinePolicy.objects.all():
+        ready = Q(replied_at__lte=now - timedelta(hours=policy.visit_after_hours))
+        if policy.code == EMERGENCY_POLICY:
+            condition |= ready & Q(urgency=Urgency.URGENT)
+        condition |= ready & Q(category__policy=policy) & ~Q(urgency=Urgency.URGENT)
+    return visible_to(user).filter(condition, status=Status.REPLIED).order_by("replied_at")
+
+
+def due_checks(*, now: datetime | None = None, limit: int = 500) -> QuerySet[Ticket]:
+    """Tickets the deadline scan must look at now (the worker's read; partial index)."""
+    now = now or timezone.now()
+    return Ticket.objects.filter(next_check_at__lte=now).order_by("next_check_at")[:limit]
 
 
 def beyond_calendar(user: User) -> QuerySet[Ticket]:

@@ -18,7 +18,9 @@ from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import RequestType
 from minsheng.tickets.models import (
+    CLOCK_STATUSES,
     OPEN_STATUSES,
+    CoHandler,
     ExtensionRequest,
     Satisfaction,
     Status,
@@ -49,6 +51,13 @@ class Action(models.TextChoices):
     NOTE = "note", _("备注")
     ATTACH = "attach", _("上传附件")
     ASSIGN = "assign", _("指定经办人")
+    URGE = "urge", _("催办")
+    ESCALATE = "escalate", _("督办")
+    CLOSE_UNRATED = "close_unrated", _("未评价办结")
+    COHANDLER_ACCEPT = "cohandler_accept", _("协办签收")
+    COHANDLER_REPLY = "cohandler_reply", _("协办反馈")
+    LEADER_APPROVE_EXTENSION = "leader_approve_extension", _("单位同意延期")
+    LEADER_REFUSE_EXTENSION = "leader_refuse_extension", _("单位驳回延期")
 
 
 @dataclass(frozen=True)
@@ -85,10 +94,20 @@ TRANSITIONS: dict[str, Move] = {
     Action.MERGE: _move([S.RECEIVED, S.RETURNED], S.MERGED, "dispatcher"),
     Action.DECLINE: _move([S.RECEIVED, S.RETURNED], S.DECLINED, "agent", "dispatcher"),
     Action.NOTE: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
-    Action.ATTACH: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
+    Action.ATTACH: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET, "resident"),
     Action.ASSIGN: _move([S.DISPATCHED, S.ACCEPTED], None, "leader", "dispatcher", "system"),
+    # The deadline scan: chase the unit, then alert the supervisor; status unchanged.
+    Action.URGE: _move(CLOCK_STATUSES, None, "system"),
+    Action.ESCALATE: _move(CLOCK_STATUSES, None, "system"),
+    # No rating after the policy's days: closed as "no rating", which assessment counts apart.
+    Action.CLOSE_UNRATED: _move([S.REPLIED], S.CLOSED, "system"),
+    Action.COHANDLER_ACCEPT: _move([S.DISPATCHED, S.ACCEPTED], None, "cohandler"),
+    Action.COHANDLER_REPLY: _move([S.DISPATCHED, S.ACCEPTED], None, "cohandler"),
+    Action.LEADER_APPROVE_EXTENSION: _move([S.ACCEPTED], None, "leader"),
+    Action.LEADER_REFUSE_EXTENSION: _move([S.ACCEPTED], None, "leader"),
 }
-RECEIVE_ROLES = frozenset({"agent", "dispatcher", "resident", "system"})
+LEADER_REVIEW = frozenset({Action.LEADER_APPROVE_EXTENSION, Action.LEADER_REFUSE_EXTENSION})
+RECEIVE_ROLES = frozenset({"agent", "dispatcher", "supervisor", "resident", "system"})
 
 
 class WorkflowError(Exception):
@@ -143,18 +162,40 @@ def allowed_actions(by: User | Actor, ticket: Ticket, *, at: datetime | None = N
         for action, move in TRANSITIONS.items()
         if ticket.status in move.sources
         and roles & move.roles
-        and precondition(action, ticket, now) is None
+        and precondition(action, ticket, now, by=by) is None
     ]
 
 
-def precondition(action: str, ticket: Ticket, now: datetime) -> str | None:
+def precondition(
+    action: str, ticket: Ticket, now: datetime, *, by: User | Actor | None = None
+) -> str | None:
     """Why the action cannot be taken on this ticket now, or None."""
     if action == Action.ANSWER and ticket.request_type != RequestType.CONSULT:
         return "只有咨询类诉求可以直接办结。"
-    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION) and not pending_extension(
-        ticket
-    ):
-        return "没有待审批的延期申请。"
+    if action == Action.RETURN and ticket.return_by and now > ticket.return_by:
+        when = timezone.localtime(ticket.return_by).strftime("%Y-%m-%d %H:%M")
+        return f"退单须在派单后 1 个工作日内提出（截至 {when}），现已超过，请按时限办理。"
+    if action in (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION):
+        pending = pending_extension(ticket)
+        if not pending:
+            return "没有待审批的延期申请。"
+        if pending.needs_leader and pending.leader_at is None:
+            return "该延期申请须先经承办单位负责人审核。"
+    if action in LEADER_REVIEW:
+        pending = pending_extension(ticket)
+        if not pending or not pending.needs_leader or pending.leader_at is not None:
+            return "没有待单位负责人审核的延期申请。"
+    if action in (Action.URGE, Action.ESCALATE) and not is_overdue(ticket, now):
+        return "工单尚未超期，无需催办或督办。"
+    if action in (Action.COHANDLER_ACCEPT, Action.COHANDLER_REPLY):
+        if by is None:
+            return None
+        if not my_cohandlers(by, ticket, action):
+            return (
+                "您所在的协办单位已签收。"
+                if action == Action.COHANDLER_ACCEPT
+                else "请先签收协办任务；已反馈的不能重复反馈。"
+            )
     if action == Action.REQUEST_EXTENSION:
         if pending_extension(ticket):
             return "已有延期申请在审批中。"
@@ -170,6 +211,30 @@ def precondition(action: str, ticket: Ticket, now: datetime) -> str | None:
     if action == Action.REOPEN and last_satisfaction(ticket) != Satisfaction.UNSATISFIED:
         return "只有群众不满意的工单才能重办。"
     return None
+
+
+def is_overdue(ticket: Ticket, now: datetime) -> bool:
+    """Past the acceptance deadline while unaccepted, or past the resolution deadline."""
+    if ticket.status not in CLOCK_STATUSES or ticket.paused_since:
+        return False
+    missed_accept = (
+        ticket.status == Status.DISPATCHED and ticket.accept_by and ticket.accept_by < now
+    )
+    return bool(missed_accept or (ticket.resolve_by and ticket.resolve_by < now))
+
+
+def my_cohandlers(by: User | Actor, ticket: Ticket, action: str) -> list[CoHandler]:
+    """The co-handling rows `by` may act on: unaccepted ones to accept, accepted ones to report."""
+    actor = as_actor(by)
+    if actor.user is None:
+        return []
+    standing = standing_of(actor.user)
+    rows = ticket.cohandlers.select_related("unit")
+    if action == Action.COHANDLER_ACCEPT:
+        rows = rows.filter(accepted_at__isnull=True)
+    else:
+        rows = rows.filter(accepted_at__isnull=False, replied_at__isnull=True)
+    return [co for co in rows.order_by("added_at", "pk") if standing.roles_over([co.unit])]
 
 
 def pending_extension(ticket: Ticket) -> ExtensionRequest | None:

@@ -26,7 +26,13 @@ from minsheng.tickets.models import ExtensionRequest, Status, Ticket, TicketEven
 from minsheng.tickets.workflow import Action, WorkflowError
 
 PER_PAGE = 50
-DANGER_ACTIONS = {Action.RETURN, Action.DECLINE, Action.MERGE, Action.REFUSE_EXTENSION}
+DANGER_ACTIONS = {
+    Action.RETURN,
+    Action.DECLINE,
+    Action.MERGE,
+    Action.REFUSE_EXTENSION,
+    Action.LEADER_REFUSE_EXTENSION,
+}
 
 
 def _require(allowed: bool) -> None:
@@ -72,6 +78,7 @@ def queue(request: Request) -> HttpResponse:
         if unit.parent_id in by_pk:
             unit.parent = by_pk[unit.parent_id]
     reasons = _return_reasons(tickets)
+    rules = _dispatch_rules(tickets)
     memo: dict[tuple[int, str], Unit | None] = {}
     rows = []
     for ticket in tickets:
@@ -80,6 +87,7 @@ def queue(request: Request) -> HttpResponse:
             {
                 "ticket": ticket,
                 "reason": reasons.get(ticket.pk, ""),
+                "rule": rules.get(ticket.pk, ""),
                 "suggestion": suggestion,
                 "suggested_pk": str(suggestion.pk) if suggestion else "",
             }
@@ -103,6 +111,16 @@ def _return_reasons(tickets: list[Ticket]) -> dict[int, str]:
     for ticket_id, note in events.order_by("seq").values_list("ticket_id", "note"):
         reasons[ticket_id] = note
     return reasons
+
+
+def _dispatch_rules(tickets: list[Ticket]) -> dict[int, str]:
+    """The dispatch rule that routed each returned ticket (event data "rule"), in one query."""
+    returned = [t.pk for t in tickets if t.status == Status.RETURNED]
+    rules: dict[int, str] = {}
+    events = TicketEvent.objects.filter(ticket_id__in=returned, action=Action.DISPATCH)
+    for ticket_id, data in events.order_by("seq").values_list("ticket_id", "data"):
+        rules[ticket_id] = (data or {}).get("rule", "")
+    return rules
 
 
 def _suggest(
@@ -255,6 +273,10 @@ def detail(request: Request, number: str) -> HttpResponse:
             "actions": actions,
             "show_full_phone": queries.can_see_phone(request.user),
             "suggestion": queries.suggested_unit(ticket) if Action.DISPATCH in allowed else None,
+            # The handling unit may ask for the ticket to be left out of its assessment (剔除).
+            "may_seek_exclusion": bool(
+                workflow.roles_of(request.user, ticket) & {"handler", "leader", "cohandler"}
+            ),
         },
     )
 
@@ -318,6 +340,14 @@ PERFORM: dict[str, Perform] = {
     Action.ANSWER: lambda t, d, by: workflow.answer(t, text=d["text"], by=by),
     Action.NOTE: lambda t, d, by: workflow.add_note(t, text=d["text"], by=by),
     Action.ATTACH: lambda t, d, by: workflow.attach(t, upload=d["file"], by=by),
+    Action.COHANDLER_ACCEPT: lambda t, d, by: workflow.cohandler_accept(t, by=by),
+    Action.COHANDLER_REPLY: lambda t, d, by: workflow.cohandler_reply(t, text=d["text"], by=by),
+    Action.LEADER_APPROVE_EXTENSION: lambda t, d, by: workflow.review_extension(
+        t, approve=True, note=d["note"], by=by
+    ),
+    Action.LEADER_REFUSE_EXTENSION: lambda t, d, by: workflow.review_extension(
+        t, approve=False, note=d["note"], by=by
+    ),
 }
 
 

@@ -18,19 +18,23 @@ from minsheng.citizens.models import Resident
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
+from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets import chain, files, numbering
+from minsheng.tickets import files, notices, numbering, steps
 from minsheng.tickets.models import (
+    CLOCK_STATUSES,
     OPEN_STATUSES,
     Attachment,
-    CoHandler,
     ExtensionRequest,
     Satisfaction,
     Status,
     Ticket,
-    TicketEvent,
     Urgency,
 )
+from minsheng.tickets.steps import MAX_TEXT
+from minsheng.tickets.steps import iso as _iso
+from minsheng.tickets.steps import optional as _optional
+from minsheng.tickets.steps import required as _required
 from minsheng.tickets.transitions import (  # re-exported: callers know only the workflow
     RECEIVE_ROLES,
     SYSTEM,
@@ -40,6 +44,7 @@ from minsheng.tickets.transitions import (  # re-exported: callers know only the
     WorkflowError,
     allowed_actions,
     as_actor,
+    my_cohandlers,
     pending_extension,
     policy_of,
     precondition,
@@ -47,31 +52,8 @@ from minsheng.tickets.transitions import (  # re-exported: callers know only the
     roles_of,
 )
 
-__all__ = [
-    "SYSTEM",
-    "TRANSITIONS",
-    "Action",
-    "Actor",
-    "WorkflowError",
-    "allowed_actions",
-    "resident_actor",
-    "roles_of",
-]
-MAX_TEXT = 4000
-
-
-def _required(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise WorkflowError(f"请填写{label}。")
-    if len(value) > limit:
-        raise WorkflowError(f"{label}不能超过 {limit} 字（现有 {len(value)} 字）。")
-    return value
-
-
-def _optional(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
-    return _required(value, label, limit=limit) if (value or "").strip() else ""
-
+__all__ = ["MAX_TEXT", "SYSTEM", "TRANSITIONS", "Action", "Actor", "WorkflowError",
+           "allowed_actions", "resident_actor", "roles_of"]  # fmt: skip
 
 # --- the write functions -------------------------------------------------------------------
 
@@ -97,7 +79,7 @@ def receive(
     actor, now = as_actor(by), at or timezone.now()
     is_staff = actor.kind == "staff" and actor.user is not None
     if is_staff and not standing_of(actor.user).centre_roles & RECEIVE_ROLES:  # type: ignore[arg-type]
-        raise WorkflowError("只有热线中心的话务员或派单员可以受理诉求。")
+        raise WorkflowError("只有热线中心的工作人员可以受理诉求。")
     if not category.is_leaf or not category.is_active:
         raise WorkflowError("请选择派单目录中的具体小类。")
     if request_type not in RequestType.values:
@@ -124,7 +106,8 @@ def receive(
         received_at=now,
         created_by=actor.user,
     )
-    _record(ticket, Action.RECEIVE, "", Status.RECEIVED, actor, now, data={"channel": channel})
+    steps.record(ticket, Action.RECEIVE, "", Status.RECEIVED, actor, now, data={"channel": channel})
+    notices.received(ticket, at=now)
     return ticket
 
 
@@ -147,11 +130,15 @@ def dispatch(
     category: Category | None = None,
     note: str = "",
     rule: str = "",
+    policy: DeadlinePolicy | None = None,
+    urgency: str | None = None,
     at: datetime | None = None,
 ) -> None:
     """Send the ticket to its main handling unit (派单), with co-handlers, and start its clocks.
 
-    `rule` names the dispatch rule when the platform dispatched it without a human.
+    `rule` names the dispatch rule when the platform dispatched it without a human; `policy`
+    overrides the category's deadline policy (an urgent ticket keeps the emergency policy) and
+    `urgency` changes the ticket's urgency, both as that rule says.
     """
     t, actor, now = _begin(ticket, Action.DISPATCH, by, at)
     if not to.is_active or to.kind == Unit.Kind.CENTRE:
@@ -166,14 +153,20 @@ def dispatch(
             raise WorkflowError("改正的分类须是允许该诉求类型的小类。")
         data["category"] = [t.category.code, category.code]
         t.category = category
+    if urgency is not None and urgency != t.urgency:
+        if urgency not in Urgency.values:
+            raise WorkflowError("紧急程度不正确。")
+        data["urgency"] = [t.urgency, urgency]
+        t.urgency = urgency
     t.unit, t.handler = to, None
-    _start_clocks(t, now, data)
-    added = _add_cohandlers(t, cohandlers, now)
+    steps.start_clocks(t, now, data, policy=policy)
+    added = steps.add_cohandlers(t, cohandlers, now)
     if added:
         data["cohandlers"] = added
     _finish(
         ticket, t, Action.DISPATCH, actor, now, unit=to, note=_optional(note, "派单说明"), data=data
     )
+    notices.dispatched(t, at=now, cohandlers=added)
 
 
 @transaction.atomic
@@ -182,7 +175,7 @@ def add_cohandler(
 ) -> None:
     """Summon another unit onto the ticket as co-handler (吹哨报到)."""
     t, actor, now = _begin(ticket, Action.ADD_COHANDLER, by, at)
-    added = _add_cohandlers(t, [unit], now)
+    added = steps.add_cohandlers(t, [unit], now)
     if not added:
         raise WorkflowError("该单位已是主办或协办单位。")
     _finish(
@@ -195,6 +188,7 @@ def add_cohandler(
         note=_optional(note, "说明"),
         data={"cohandlers": added},
     )
+    notices.dispatched(t, at=now, cohandlers=added, main=False)
 
 
 @transaction.atomic
@@ -221,6 +215,7 @@ def reject_return(
     _finish(
         ticket, t, Action.REJECT_RETURN, actor, now, unit=t.unit, note=_required(note, "驳回理由")
     )
+    notices.dispatched(t, at=now, cohandlers=[])
 
 
 @transaction.atomic
@@ -235,7 +230,12 @@ def request_extension(
     if t.resolve_by is None or until <= t.resolve_by:
         raise WorkflowError("申请延至的时间须晚于现在的办结时限。")
     extension = ExtensionRequest.objects.create(
-        ticket=t, requested_by=actor.user, requested_at=now, new_resolve_by=until, reason=reason
+        ticket=t,
+        requested_by=actor.user,
+        requested_at=now,
+        new_resolve_by=until,
+        reason=reason,
+        needs_leader=policy_of(t).extension_needs_leader,
     )
     _finish(
         ticket,
@@ -245,9 +245,33 @@ def request_extension(
         now,
         unit=t.unit,
         note=reason,
-        data={"until": until.isoformat()},
+        data={"until": until.isoformat(), "needs_leader": extension.needs_leader},
     )
     return extension
+
+
+@transaction.atomic
+def review_extension(
+    ticket: Ticket, *, by: User | Actor, approve: bool, note: str = "", at: datetime | None = None
+) -> None:
+    """The unit's leader reviews a pending extension first, where the policy asks for it.
+
+    Approval passes it on to the centre; refusal ends it and the deadline stays.
+    """
+    action = Action.LEADER_APPROVE_EXTENSION if approve else Action.LEADER_REFUSE_EXTENSION
+    t, actor, now = _begin(ticket, action, by, at)
+    extension = pending_extension(t)
+    assert extension is not None  # guaranteed by the precondition
+    note = _optional(note, "审核意见") if approve else _required(note, "驳回理由")
+    extension.leader_by, extension.leader_at = actor.user, now
+    fields = ["leader_by", "leader_at"]
+    if not approve:
+        extension.decision = ExtensionRequest.Decision.REFUSED
+        extension.decided_by, extension.decided_at, extension.decision_note = actor.user, now, note
+        fields += ["decision", "decided_by", "decided_at", "decision_note"]
+    extension.save(update_fields=fields)
+    data = {"extension": extension.pk}
+    _finish(ticket, t, action, actor, now, unit=t.unit, note=note, data=data)
 
 
 @transaction.atomic
@@ -264,6 +288,8 @@ def decide_extension(
     t, actor, now = _begin(ticket, action, by, at)
     extension = pending_extension(t)
     assert extension is not None  # guaranteed by the precondition
+    if approve and (t.resolve_by is None or extension.new_resolve_by <= t.resolve_by):
+        raise WorkflowError("申请延至的时间已不晚于现在的办结时限，请驳回该申请。")
     note = _optional(note, "审批意见") if approve else _required(note, "驳回理由")
     extension.decision = (
         ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REFUSED
@@ -278,7 +304,10 @@ def decide_extension(
         t.beyond_calendar = t.beyond_calendar or not calendar.is_known(
             timezone.localtime(t.resolve_by).date()
         )
+        t.urged_for = t.escalated_for = ""  # a new deadline: chase it afresh
     _finish(ticket, t, action, actor, now, unit=t.unit, note=note, data=data)
+    if approve:
+        notices.extended(t, extension.pk, at=now)
 
 
 @transaction.atomic
@@ -298,6 +327,7 @@ def resume(ticket: Ticket, *, by: User | Actor, note: str = "", at: datetime | N
     moved = t.resolve_by + (now - t.paused_since)
     data = {"resolve_by": [_iso(t.resolve_by), _iso(moved)]}
     t.resolve_by, t.paused_since = moved, None
+    t.urged_for = t.escalated_for = ""
     _finish(
         ticket, t, Action.RESUME, actor, now, unit=t.unit, note=_optional(note, "说明"), data=data
     )
@@ -309,7 +339,12 @@ def reply(ticket: Ticket, *, by: User | Actor, text: str, at: datetime | None = 
     t, actor, now = _begin(ticket, Action.REPLY, by, at)
     t.reply = _required(text, "答复内容")
     t.replied_at, t.paused_since = now, None
-    _finish(ticket, t, Action.REPLY, actor, now, unit=t.unit, note=t.reply)
+    # A pending request for more time lapses with the reply: left pending, it could be approved
+    # after a reopen and move the new round's deadline back to a date chosen in the old one.
+    lapsed = steps.lapse_extensions(t, now)
+    data = {"lapsed_extensions": lapsed} if lapsed else None
+    _finish(ticket, t, Action.REPLY, actor, now, unit=t.unit, note=t.reply, data=data)
+    notices.replied(t, at=now)
 
 
 @transaction.atomic
@@ -356,8 +391,9 @@ def reopen(ticket: Ticket, *, by: User | Actor, note: str, at: datetime | None =
     t.reopen_count += 1
     t.reply, t.replied_at = "", None
     data: dict[str, Any] = {"unit": t.unit.code if t.unit else None, "round": t.reopen_count + 1}
-    _start_clocks(t, now, data)
+    steps.start_clocks(t, now, data, reopened=True)
     _finish(ticket, t, Action.REOPEN, actor, now, unit=t.unit, note=note, data=data)
+    notices.dispatched(t, at=now, cohandlers=[])
 
 
 @transaction.atomic
@@ -416,13 +452,10 @@ def attach(
 ) -> Attachment:
     """Add a photo or document to the ticket (images and PDF, at most 10 MB)."""
     t, actor, now = _begin(ticket, Action.ATTACH, by, at)
-    if not upload.size or upload.size > files.MAX_ATTACHMENT_BYTES:
-        raise WorkflowError("附件不能为空，且不能超过 10 MB。")
-    upload.seek(0)
-    kind = files.sniff(upload.read(16))
-    upload.seek(0)
-    if kind is None:
-        raise WorkflowError("只能上传 JPEG、PNG、GIF、WebP 图片或 PDF 文件。")
+    try:
+        kind = files.check(upload)
+    except ValueError as error:
+        raise WorkflowError(str(error)) from error
     name = (upload.name or "附件")[-200:]
     attachment = Attachment(
         ticket=t,
@@ -447,6 +480,75 @@ def attach(
     return attachment
 
 
+# --- the worker's moves (by SYSTEM) and co-handlers' own clocks ------------------------------
+
+
+@transaction.atomic
+def urge(ticket: Ticket, *, deadline: str, at: datetime | None = None) -> bool:
+    """Chase the unit (催办) once for a missed deadline ("accept@…"/"resolve@…").
+
+    Returns False, writing nothing, when this deadline was chased already.
+    """
+    t, actor, now = _begin(ticket, Action.URGE, SYSTEM, at)
+    if t.urged_for == deadline:
+        return False
+    t.urged_for = deadline
+    kind = "签收" if deadline.startswith("accept") else "办结"
+    note = f"已超过{kind}时限，请承办单位抓紧办理。"
+    data = {"deadline": deadline}
+    _finish(ticket, t, Action.URGE, actor, now, unit=t.unit, note=note, data=data)
+    notices.urged(t, deadline, at=now)
+    return True
+
+
+@transaction.atomic
+def escalate(ticket: Ticket, *, deadline: str, at: datetime | None = None) -> bool:
+    """Report a chased ticket still late to the supervisors (督办); once per deadline."""
+    t, actor, now = _begin(ticket, Action.ESCALATE, SYSTEM, at)
+    if t.urged_for != deadline or t.escalated_for == deadline:
+        return False
+    t.escalated_for = deadline
+    note = "催办后仍未办结，已报督办员督办。"
+    data = {"deadline": deadline}
+    _finish(ticket, t, Action.ESCALATE, actor, now, unit=t.unit, note=note, data=data)
+    notices.escalated(t, deadline, at=now)
+    return True
+
+
+@transaction.atomic
+def close_unrated(ticket: Ticket, *, at: datetime | None = None) -> None:
+    """Close a replied ticket the resident never rated (未评价办结); assessment counts it apart."""
+    t, actor, now = _begin(ticket, Action.CLOSE_UNRATED, SYSTEM, at)
+    t.closed_at = now
+    note = "群众超过回访期限未评价，按未评价办结。"
+    data = {"no_rating": True}
+    _finish(ticket, t, Action.CLOSE_UNRATED, actor, now, unit=t.unit, note=note, data=data)
+
+
+@transaction.atomic
+def cohandler_accept(ticket: Ticket, *, by: User | Actor, at: datetime | None = None) -> None:
+    """A co-handling unit takes on its part (协办签收)."""
+    t, actor, now = _begin(ticket, Action.COHANDLER_ACCEPT, by, at)
+    co = my_cohandlers(actor, t, Action.COHANDLER_ACCEPT)[0]
+    co.accepted_at = now
+    co.save(update_fields=["accepted_at"])
+    data = {"cohandler": co.unit.code}
+    _finish(ticket, t, Action.COHANDLER_ACCEPT, actor, now, unit=co.unit, data=data)
+
+
+@transaction.atomic
+def cohandler_reply(
+    ticket: Ticket, *, by: User | Actor, text: str, at: datetime | None = None
+) -> None:
+    """A co-handling unit reports back to the main unit what it did (协办反馈)."""
+    t, actor, now = _begin(ticket, Action.COHANDLER_REPLY, by, at)
+    co = my_cohandlers(actor, t, Action.COHANDLER_REPLY)[0]
+    co.reply, co.replied_at = _required(text, "协办意见"), now
+    co.save(update_fields=["reply", "replied_at"])
+    data = {"cohandler": co.unit.code, "late": bool(co.resolve_by and now > co.resolve_by)}
+    _finish(ticket, t, Action.COHANDLER_REPLY, actor, now, unit=co.unit, note=co.reply, data=data)
+
+
 # --- internals -----------------------------------------------------------------------------
 
 
@@ -463,7 +565,7 @@ def _begin(
         raise WorkflowError(f"工单 {t.number} 当前为“{t.get_status_display()}”，不能{label}。")
     if not roles_of(actor, t) & move.roles:
         raise WorkflowError(f"您没有对工单 {t.number} {label}的权限。")
-    reason = precondition(action, t, now)
+    reason = precondition(action, t, now, by=actor)
     if reason:
         raise WorkflowError(reason)
     return t, actor, now
@@ -484,72 +586,11 @@ def _finish(
     target = TRANSITIONS[action].target
     if target is not None:
         t.status = target
+    # Any change may move a clock: the deadline scan looks at a ticket with running clocks again.
+    t.next_check_at = now if t.status in (*CLOCK_STATUSES, Status.REPLIED) else None
     t.save()
-    _record(t, action, from_status, t.status, actor, now, unit=unit, note=note, data=data)
+    steps.record(t, action, from_status, t.status, actor, now, unit=unit, note=note, data=data)
     # The caller's object now shows the committed state.
     for field in Ticket._meta.concrete_fields:
         setattr(ticket, field.attname, getattr(t, field.attname))
     ticket._state.fields_cache.clear()
-
-
-def _record(
-    ticket: Ticket,
-    action: str,
-    from_status: str,
-    to_status: str,
-    actor: Actor,
-    at: datetime,
-    *,
-    unit: Unit | None = None,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> TicketEvent:
-    last = ticket.events.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, "")
-    event = TicketEvent(
-        ticket=ticket,
-        seq=seq,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor.user,
-        actor_label=actor.label,
-        unit=unit,
-        note=note,
-        data=data or {},
-        at=at,
-        prev_hash=prev,
-    )
-    event.hash = chain.digest(chain.event_content(event), prev)
-    event.save()
-    return event
-
-
-def _start_clocks(t: Ticket, now: datetime, data: dict[str, Any]) -> None:
-    policy = policy_of(t)
-    due = deadlines.compute(policy, start=now)
-    t.dispatched_at, t.accepted_at, t.paused_since = now, None, None
-    t.accept_by, t.resolve_by, t.beyond_calendar = (
-        due.accept_by,
-        due.resolve_by,
-        due.beyond_calendar,
-    )
-    data.update(policy=policy.code, accept_by=_iso(due.accept_by), resolve_by=_iso(due.resolve_by))
-    if due.beyond_calendar:
-        data["beyond_calendar"] = True
-
-
-def _add_cohandlers(t: Ticket, units: Iterable[Unit], now: datetime) -> list[str]:
-    existing = set(t.cohandlers.values_list("unit_id", flat=True)) | {t.unit_id}
-    added = []
-    for unit in units:
-        if unit.pk in existing or not unit.is_active or unit.kind == Unit.Kind.CENTRE:
-            continue
-        CoHandler.objects.create(ticket=t, unit=unit, added_at=now)
-        existing.add(unit.pk)
-        added.append(unit.code)
-    return added
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

@@ -1,24 +1,98 @@
+"""`minsheng worker`: the task queue and the periodic scans, in one process.
+
+Each loop drains the django-tasks database queue, runs the deadline scan when its interval has
+passed, then sends due notifications. Several workers may run at once: tasks are claimed by
+django-tasks-db, tickets and notifications by row claims (see supervision.scanning and
+notifications.delivery), so each piece of work is done once. SIGTERM/SIGINT stop it after the
+current step; SIGKILL at any point loses nothing, since every step commits atomically.
+Webhook deliveries (webhooks.deliveries) and the analytics refresh run in the same loop.
+"""
+
+import logging
+import signal
+import time
+from types import FrameType
 from typing import Any
 
-from django.core.management import call_command
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from minsheng.analytics import refresh
+from minsheng.notifications import delivery
+from minsheng.supervision import scanning
+from minsheng.webhooks import deliveries
+
+logger = logging.getLogger("minsheng.worker")
 
 
 class Command(BaseCommand):
-    help = "Run background jobs (django-tasks, database backend); several workers may run at once."
+    help = "Run background jobs and the deadline scans; several workers may run at once."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
-        parser.add_argument("--interval", type=float, default=1.0)
+        parser.add_argument(
+            "--batch", action="store_true", help="one round of everything, then exit"
+        )
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
+        parser.add_argument(
+            "--scan-interval",
+            type=float,
+            default=None,
+            help="seconds between deadline scans (default MINSHENG_SCAN_INTERVAL)",
+        )
+        parser.add_argument("--limit", type=int, default=200, help="tickets or messages per batch")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        extra = ["--batch"] if options["batch"] else []
-        call_command(
-            "db_worker",
-            "--queue-name",
-            "*",
-            "--interval",
-            str(options["interval"]),
-            "--no-reload",
-            *extra,
+        self.running = True
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        scan_every = options["scan_interval"]
+        if scan_every is None:
+            scan_every = float(getattr(settings, "MINSHENG_SCAN_INTERVAL", 60))
+        worker_id = get_random_string(32)
+        tasks = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
         )
+        refresh_every = float(getattr(settings, "MINSHENG_ANALYTICS_INTERVAL", 300))
+        logger.info("worker %s: scans every %ss", worker_id, scan_every)
+        last_scan = last_refresh = float("-inf")
+        while self.running:
+            close_old_connections()
+            tasks.run()  # batch mode: runs what is queued now, then returns
+            if self.running and time.monotonic() - last_scan >= scan_every:
+                last_scan = time.monotonic()
+                report = scanning.scan(limit=options["limit"])
+                if report.checked:
+                    logger.info("scan: %s tickets, %s", report.checked, report.steps)
+            while self.running:
+                sent = delivery.send_due(limit=options["limit"])
+                if sent.sent or sent.failed:
+                    logger.info(
+                        "sent %s, failed %s, retrying %s", sent.sent, sent.failed, sent.retried
+                    )
+                if sent.sent + sent.failed + sent.retried < options["limit"]:
+                    break  # drained for now
+            if self.running and time.monotonic() - last_refresh >= refresh_every:
+                last_refresh = time.monotonic()
+                refresh.refresh_all()
+            if self.running:
+                deliveries.enqueue_new_events()
+                outcome = deliveries.deliver_due(limit=options["limit"])
+                if any(outcome.values()):
+                    logger.info("webhooks: %s", outcome)
+            if options["batch"]:
+                return
+            time.sleep(options["interval"])
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        logger.warning("%s: stopping after the current step", signal.strsignal(signum))
+        self.running = False

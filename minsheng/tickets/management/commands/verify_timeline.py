@@ -17,12 +17,22 @@ class Command(BaseCommand):
         if options["ticket"]:
             tickets = tickets.filter(number=options["ticket"])
         checked = 0
-        for ticket_id, number in tickets.values_list("pk", "number").iterator(chunk_size=2000):
-            events = TicketEvent.objects.filter(ticket_id=ticket_id).order_by("seq")
-            broken = chain.first_break(events.iterator())
-            if broken is not None:
-                raise CommandError(
-                    f"工单 {number} 的流转记录在第 {broken} 条处断链（可能被篡改）。"
-                )
-            checked += 1
+        rows = tickets.values_list("pk", "number", "status").iterator(chunk_size=2000)
+        try:
+            for ticket_id, number, status in rows:
+                self._check(ticket_id, number, status)
+                checked += 1
+        finally:
+            # Close the server-side cursor now: left to the garbage collector, it would be
+            # closed later in the middle of another query on the same connection.
+            rows.close()
         self.stdout.write(f"已校验 {checked} 张工单的流转记录，全部完好。")
+
+    def _check(self, ticket_id: int, number: str, status: str) -> None:
+        events = list(TicketEvent.objects.filter(ticket_id=ticket_id).order_by("seq"))
+        broken = chain.first_break(events)
+        if broken is not None:
+            raise CommandError(f"工单 {number} 的流转记录在第 {broken} 条处断链（可能被篡改）。")
+        # A cut tail still links; the ticket's own status must match where the chain ends.
+        if not events or events[-1].to_status != status:
+            raise CommandError(f"工单 {number} 的状态与流转记录的最后一条不符（记录可能被截断）。")

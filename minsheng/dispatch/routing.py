@@ -1,0 +1,321 @@
+"""Dispatch's write module: routes new tickets by the rules, assigns handlers by each unit's
+strategy, and edits the rules themselves (each edit recorded and the rule version bumped)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from minsheng.accounts.models import User
+from minsheng.dispatch import queries, rules
+from minsheng.dispatch.models import (
+    DispatchRule,
+    RuleChange,
+    RuleSetVersion,
+    Target,
+    UnitStrategy,
+)
+from minsheng.orgs.models import Unit
+from minsheng.sla.models import DeadlinePolicy
+from minsheng.taxonomy.models import RequestType
+from minsheng.tickets import workflow
+from minsheng.tickets.models import Status, Ticket, Urgency
+from minsheng.tickets.workflow import WorkflowError
+
+
+class RuleError(ValueError):
+    """A rule edit that cannot be saved; the message is for the user and nothing was written."""
+
+
+@dataclass(frozen=True)
+class Routed:
+    """What `route_new` did with a ticket."""
+
+    dispatched: bool
+    reason: str
+    decision: rules.Decision | None = None
+    handler: User | None = None
+
+
+# --- routing tickets -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def route_new(ticket: Ticket, *, confidence: float) -> Routed:
+    """Dispatch a just-received ticket by the rules when its classification is confident enough.
+
+    Otherwise, or when no rule applies, the ticket stays in the dispatcher's queue; the returned
+    reason says why. A failure to dispatch never undoes the intake.
+    """
+    if ticket.status != Status.RECEIVED:
+        return Routed(False, "工单已不在待派单状态。")
+    decision = queries.decide(ticket)
+    if decision.rule is None or decision.unit is None:
+        return Routed(False, decision.why, decision)
+    threshold = settings.MINSHENG_AUTO_DISPATCH_CONFIDENCE
+    if confidence < threshold:
+        return Routed(
+            False, f"分类置信度 {confidence:.2f} 低于自动派单阈值 {threshold:.2f}。", decision
+        )
+    rule = decision.rule
+    unit = Unit.objects.get(pk=decision.unit[0])
+    extra: dict[str, Any] = {}
+    notes = [f"自动派单：{rule.name}（{decision.why}）"]
+    if rule.policy is not None:
+        extra["policy"] = DeadlinePolicy.objects.get(pk=rule.policy[0])
+    if rule.priority and rule.priority != ticket.urgency:
+        extra["urgency"] = rule.priority
+    try:
+        # A savepoint: a refused dispatch leaves the ticket received, intake intact.
+        with transaction.atomic():
+            workflow.dispatch(
+                ticket,
+                to=unit,
+                cohandlers=list(Unit.objects.filter(pk__in=[pk for pk, _ in rule.cohandlers])),
+                by=workflow.SYSTEM,
+                rule=rule.name,
+                note="；".join(notes),
+                **extra,
+            )
+    except WorkflowError as error:
+        return Routed(False, str(error), decision)
+    handler = assign_by_strategy(ticket)
+    return Routed(True, decision.why, decision, handler)
+
+
+@transaction.atomic
+def assign_by_strategy(ticket: Ticket) -> User | None:
+    """Give a dispatched ticket to one handler of its unit, by the unit's strategy (分办).
+
+    Returns the handler, or None when the unit's leader decides (the default) or nobody fits.
+    """
+    if ticket.unit is None or ticket.status not in (Status.DISPATCHED, Status.ACCEPTED):
+        return None
+    # Lock the unit's strategy row: concurrent tickets take their round-robin turns in order.
+    strategy = UnitStrategy.objects.select_for_update().filter(unit=ticket.unit).first()
+    if strategy is None or strategy.strategy == UnitStrategy.Strategy.LEADER:
+        return None
+    handlers = queries.handlers_of(ticket.unit)
+    if not handlers:
+        return None
+    chosen: User | None
+    if strategy.strategy == UnitStrategy.Strategy.ROUND_ROBIN:
+        last = strategy.last_handler_id or 0
+        chosen = next((h for h in handlers if h.pk > last), handlers[0])
+    elif strategy.strategy == UnitStrategy.Strategy.LEAST_OPEN:
+        work = queries.open_work(handlers)
+        chosen = min(handlers, key=lambda h: (work[h.pk], h.pk))
+    else:
+        chosen = _grid_handler(ticket, handlers)
+    if chosen is None:
+        return None
+    workflow.assign(ticket, to=chosen, by=workflow.SYSTEM)
+    strategy.last_handler = chosen
+    strategy.save(update_fields=["last_handler"])
+    return chosen
+
+
+def _grid_handler(ticket: Ticket, handlers: list[User]) -> User | None:
+    """The handler whose grid (or community) holds the place; the least busy if several."""
+    if ticket.place is None or ticket.unit is None:
+        return None
+    depth = queries.grid_depths(handlers, place=ticket.place, below=ticket.unit)
+    if not depth:
+        return None
+    deepest = max(depth.values())
+    candidates = [h for h in handlers if depth.get(h.pk) == deepest]
+    work = queries.open_work(candidates)
+    return min(candidates, key=lambda h: (work[h.pk], h.pk))
+
+
+@transaction.atomic
+def set_strategy(unit: Unit, strategy: str) -> UnitStrategy:
+    """Choose how a unit assigns its tickets."""
+    if strategy not in UnitStrategy.Strategy.values:
+        raise RuleError("分办方式不正确。")
+    row, _ = UnitStrategy.objects.update_or_create(unit=unit, defaults={"strategy": strategy})
+    return row
+
+
+# --- editing rules -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_rule(rule: DispatchRule | None, data: dict[str, Any], *, by: User | None) -> DispatchRule:
+    """Create a rule (placed before the trailing 兜底 rules) or change one; record the change.
+
+    `data` holds the fields of the rule form, already cleaned. Raises RuleError, writing nothing.
+    """
+    clean = _validated(data)
+    if queries.name_taken(clean["name"], exclude=rule.pk if rule else None):
+        raise RuleError(f"已有名为“{clean['name']}”的规则。")
+    before = snapshot(rule) if rule is not None else None
+    many = {key: clean.pop(key) for key in ("categories", "places", "cohandlers")}
+    creating = rule is None
+    if rule is None:
+        rule = DispatchRule()
+    for key, value in clean.items():
+        setattr(rule, key, value)
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError as error:
+        raise RuleError(f"已有名为“{clean['name']}”的规则。") from error
+    for key, values in many.items():
+        getattr(rule, key).set(values)
+    if creating:
+        _place_new(rule)
+    after = snapshot(rule)
+    if before == after:
+        return rule
+    kind = RuleChange.Kind.CREATED if creating else RuleChange.Kind.UPDATED
+    _record(rule, kind, by, before=before, after=after)
+    return rule
+
+
+@transaction.atomic
+def move_rule(rule: DispatchRule, *, up: bool, by: User | None) -> None:
+    """Move a rule one place up or down in the order."""
+    ordered = list(DispatchRule.objects.select_for_update().order_by("order", "id"))
+    i = next(k for k, r in enumerate(ordered) if r.pk == rule.pk)
+    j = i - 1 if up else i + 1
+    if not 0 <= j < len(ordered):
+        raise RuleError("已经是第一条规则。" if up else "已经是最后一条规则。")
+    old = ordered[i].order
+    ordered[i], ordered[j] = ordered[j], ordered[i]
+    _renumber(ordered)
+    _record(ordered[j], RuleChange.Kind.MOVED, by, before={"order": old}, after={"order": j + 1})
+
+
+def _place_new(rule: DispatchRule) -> None:
+    ordered = list(DispatchRule.objects.select_for_update().exclude(pk=rule.pk))
+    ordered.sort(key=lambda r: (r.order, r.pk))
+    at = len(ordered)
+    while at > 0 and queries.spec_of(ordered[at - 1]).is_catch_all:
+        at -= 1
+    if queries.spec_of(rule).is_catch_all:
+        at = len(ordered)
+    ordered.insert(at, rule)
+    _renumber(ordered)
+
+
+def _renumber(ordered: list[DispatchRule]) -> None:
+    for position, r in enumerate(ordered, start=1):
+        if r.order != position:
+            r.order = position
+            DispatchRule.objects.filter(pk=r.pk).update(order=position)
+
+
+def _record(
+    rule: DispatchRule,
+    kind: str,
+    by: User | None,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    label = (by.get_full_name() or by.username)[:60] if by is not None else "系统"
+    now = timezone.now()
+    RuleChange.objects.create(
+        rule=rule,
+        rule_name=rule.name,
+        kind=kind,
+        by=by,
+        by_label=label,
+        at=now,
+        before=before,
+        after=after,
+    )
+    # Every web process compares this token before matching and recompiles when it changed.
+    version, _ = RuleSetVersion.objects.select_for_update().get_or_create(
+        pk=1, defaults={"token": "", "changed_at": now}
+    )
+    version.token, version.number, version.changed_at = uuid.uuid4().hex, version.number + 1, now
+    version.save()
+
+
+def snapshot(rule: DispatchRule) -> dict[str, Any]:
+    """The rule as JSON for the change history: names and codes, not just keys."""
+    return {
+        "name": rule.name,
+        "order": rule.order,
+        "is_active": rule.is_active,
+        "categories": sorted(c.code for c in rule.categories.all()),
+        "request_types": list(rule.request_types),
+        "places": sorted(u.code for u in rule.places.all()),
+        "polygon": rule.polygon,
+        "time_from": rule.time_from.strftime("%H:%M") if rule.time_from else None,
+        "time_to": rule.time_to.strftime("%H:%M") if rule.time_to else None,
+        "weekdays": list(rule.weekdays),
+        "keywords": rule.keywords,
+        "target": rule.target,
+        "unit": rule.unit.code if rule.unit else None,
+        "fallback_unit": rule.fallback_unit.code if rule.fallback_unit else None,
+        "cohandlers": sorted(u.code for u in rule.cohandlers.all()),
+        "policy": rule.policy.code if rule.policy else None,
+        "priority": rule.priority,
+        "note": rule.note,
+    }
+
+
+def _validated(data: dict[str, Any]) -> dict[str, Any]:
+    """The rule's fields from `data`, checked as the form checks them (for callers without one)."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise RuleError("请填写规则名称。")
+    if len(name) > 100:
+        raise RuleError("规则名称不能超过 100 字。")
+    target = data.get("target") or ""
+    if target not in Target.values:
+        raise RuleError("请选择主办单位的确定方式。")
+    unit = data.get("unit")
+    if target == Target.UNIT and unit is None:
+        raise RuleError("“指定单位”须选择主办单位。")
+    for u in [unit, data.get("fallback_unit"), *data.get("cohandlers", [])]:
+        if u is not None and (not u.is_active or u.kind == Unit.Kind.CENTRE):
+            raise RuleError(f"{u.name}不是在用的承办单位。")
+    time_from, time_to = data.get("time_from"), data.get("time_to")
+    if (time_from is None) != (time_to is None):
+        raise RuleError("时段须同时填写起止时间，或都不填。")
+    if time_from is not None and time_from == time_to:
+        raise RuleError("时段的起止时间不能相同。")
+    request_types = list(dict.fromkeys(data.get("request_types") or []))
+    if set(request_types) - set(RequestType.values):
+        raise RuleError("诉求类型不正确。")
+    weekdays = sorted({int(d) for d in data.get("weekdays") or []})
+    if any(not 0 <= d <= 6 for d in weekdays):
+        raise RuleError("星期不正确。")
+    polygon = data.get("polygon") or None
+    if polygon is not None and (error := rules.polygon_error(polygon)):
+        raise RuleError(error)
+    priority = data.get("priority") or ""
+    if priority and priority not in Urgency.values:
+        raise RuleError("紧急程度不正确。")
+    keywords = "|".join(rules.parse_keywords(data.get("keywords") or ""))
+    return {
+        "name": name,
+        "is_active": bool(data.get("is_active", True)),
+        "categories": list(data.get("categories") or []),
+        "request_types": request_types,
+        "places": list(data.get("places") or []),
+        "polygon": polygon,
+        "time_from": _minute(time_from),
+        "time_to": _minute(time_to),
+        "weekdays": weekdays,
+        "keywords": keywords,
+        "target": target,
+        "unit": unit if target == Target.UNIT else None,
+        "fallback_unit": data.get("fallback_unit") if target != Target.UNIT else None,
+        "cohandlers": list(data.get("cohandlers") or []),
+        "policy": data.get("policy"),
+        "priority": priority,
+        "note": (data.get("note") or "").strip(),
+    }
+
+
+def _minute(value: time | None) -> time | None:
+    return value.replace(second=0, microsecond=0) if value is not None else None

@@ -1,0 +1,15 @@
+"""Read side of notifications: a user's in-app notices and how many are unread."""
+
+from django.db.models import QuerySet
+
+from minsheng.accounts.models import User
+from minsheng.notifications.models import Notification
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    """The user's in-app notices, newest first."""
+    return Notification.objects.filter(user=user, channel=Notification.Channel.INAPP)
+
+
+def unread_count(user: User) -> int:
+    return inbox(user).filter(read_at__isnull=True).count()

@@ -1,0 +1,122 @@
+"""Steps the workflow's moves share: checking text, starting clocks, adding co-handlers, and
+appending a hash-chained event. Called only from `tickets.workflow`, inside its transactions.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from minsheng.orgs.models import Unit
+from minsheng.sla import deadlines
+from minsheng.sla.models import DeadlinePolicy
+from minsheng.tickets import chain
+from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketEvent, Urgency
+from minsheng.tickets.transitions import Actor, WorkflowError, policy_of
+
+MAX_TEXT = 4000
+
+
+def required(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(f"请填写{label}。")
+    if len(value) > limit:
+        raise WorkflowError(f"{label}不能超过 {limit} 字（现有 {len(value)} 字）。")
+    return value
+
+
+def optional(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
+    return required(value, label, limit=limit) if (value or "").strip() else ""
+
+
+def record(
+    ticket: Ticket,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: Actor,
+    at: datetime,
+    *,
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> TicketEvent:
+    last = ticket.events.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, "")
+    event = TicketEvent(
+        ticket=ticket,
+        seq=seq,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor.user,
+        actor_label=actor.label,
+        unit=unit,
+        note=note,
+        data=data or {},
+        at=at,
+        prev_hash=prev,
+    )
+    event.hash = chain.digest(chain.event_content(event), prev)
+    event.save()
+    return event
+
+
+def start_clocks(
+    t: Ticket,
+    now: datetime,
+    data: dict[str, Any],
+    *,
+    reopened: bool = False,
+    policy: DeadlinePolicy | None = None,
+) -> None:
+    if policy is not None and t.urgency != Urgency.URGENT:
+        data["policy_override"] = policy.code
+    else:
+        policy = policy_of(t)
+    calendar = deadlines.official_calendar()
+    due = deadlines.compute(policy, start=now, calendar=calendar, reopened=reopened)
+    t.dispatched_at, t.accepted_at, t.paused_since = now, None, None
+    t.return_by = deadlines.one_workday_after(now, calendar)
+    t.urged_for = t.escalated_for = ""
+    t.accept_by, t.resolve_by, t.beyond_calendar = (
+        due.accept_by,
+        due.resolve_by,
+        due.beyond_calendar,
+    )
+    data.update(policy=policy.code, accept_by=iso(due.accept_by), resolve_by=iso(due.resolve_by))
+    if due.beyond_calendar:
+        data["beyond_calendar"] = True
+
+
+def add_cohandlers(t: Ticket, units: Iterable[Unit], now: datetime) -> list[str]:
+    existing = set(t.cohandlers.values_list("unit_id", flat=True)) | {t.unit_id}
+    added: list[str] = []
+    due = None
+    for unit in units:
+        if unit.pk in existing or not unit.is_active or unit.kind == Unit.Kind.CENTRE:
+            continue
+        # Each co-handler gets its own clocks (吹哨报到), on the ticket's policy from now.
+        due = due or deadlines.compute(policy_of(t), start=now)
+        CoHandler.objects.create(
+            ticket=t, unit=unit, added_at=now, accept_by=due.accept_by, resolve_by=due.resolve_by
+        )
+        existing.add(unit.pk)
+        added.append(unit.code)
+    return added
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def lapse_extensions(t: Ticket, now: datetime) -> list[int]:
+    """Refuse the ticket's pending extension requests as lapsed; returns their ids."""
+    pending = t.extensions.filter(decision=ExtensionRequest.Decision.PENDING)
+    lapsed = list(pending.values_list("pk", flat=True))
+    pending.update(
+        decision=ExtensionRequest.Decision.REFUSED,
+        decided_at=now,
+        decision_note="已答复，延期申请自动失效。",
+    )
+    return lapsed

@@ -1,0 +1,1 @@
+"""Outbound webhooks: other systems subscribe to ticket events and receive signed deliveries."""
