@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEMO_ENV := MINSHENG_DEMO=1
+# The demo's SMS go to the worker's log and to var/sms-outbox.log (console gateway).
+DEMO_ENV := MINSHENG_DEMO=1 MINSHENG_PUBLIC_URL=http://127.0.0.1:$(PORT) \
+	MINSHENG_SMS_OUTBOX_FILE=var/sms-outbox.log
 
 .PHONY: install demo test lint check clean
 
@@ -22,7 +24,10 @@ demo: install
 	$(DEMO_ENV) $(BIN)/minsheng collectstatic --noinput -v0
 	@echo ""
 	@echo "民生 · 接诉即办 演示：http://127.0.0.1:$(PORT)/  （群众查询：http://127.0.0.1:$(PORT)/m/）"
+	@echo "后台任务（时限扫描、短信、webhook）随演示一起运行；短信见 var/sms-outbox.log"
 	@echo ""
+	$(DEMO_ENV) $(BIN)/minsheng worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/minsheng serve --bind 127.0.0.1:$(PORT) --workers 2
 
 test: install

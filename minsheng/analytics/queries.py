@@ -284,6 +284,23 @@ def hotspots_for(user: User, kind: str | None = None) -> QuerySet[Hotspot]:
     return spots.order_by("-score", "-size", "key")
 
 
+def hotspot_markers(user: User, limit: int = 10) -> list[dict[str, Any]]:
+    """The strongest hotspots with a location, for the map: rank, title, size and link."""
+    spots = hotspots_for(user).exclude(lon=None).exclude(lat=None)[:limit]
+    return [
+        {
+            "rank": rank,
+            "title": spot.title,
+            "kind": str(spot.get_kind_display()),
+            "size": spot.size,
+            "lon": spot.lon,
+            "lat": spot.lat,
+            "url": reverse("analytics:hotspot", args=[spot.key]),
+        }
+        for rank, spot in enumerate(spots, start=1)
+    ]
+
+
 def tickets_behind(user: User, spot: Hotspot) -> QuerySet[Ticket]:
     """The hotspot's tickets that the user may see."""
     return (

@@ -115,7 +115,13 @@ def map_points(request: Request) -> JsonResponse:
     if request.GET and not form.is_valid():
         return JsonResponse({"errors": [str(e) for e in form.errors.values()]}, status=400)
     found = queries.points(request.user, form.period())
-    return JsonResponse({"points": found, "limit": queries.MAX_POINTS})
+    return JsonResponse(
+        {
+            "points": found,
+            "limit": queries.MAX_POINTS,
+            "hotspots": queries.hotspot_markers(request.user),
+        }
+    )
 
 
 @login_required

@@ -414,7 +414,15 @@ def decide_exclusion(
     e.decided_by, e.decided_at, e.decision_note = by, at or timezone.now(), note[:2000]
     e.save()
     if approve:
-        TicketFact.objects.filter(ticket_id=e.ticket_id, unit_id=e.unit_id).update(excluded=True)
+        facts = TicketFact.objects.filter(ticket_id=e.ticket_id, unit_id=e.unit_id)
+        facts.update(excluded=True)
+        # Draft months show the effect at once; a published month changes only by appeal or
+        # a recorded recompute.
+        drafts = ScorePeriod.objects.filter(
+            period__in=facts.values("period"), state=ScorePeriod.State.DRAFT
+        )
+        for period in drafts.values_list("period", flat=True):
+            compute(period, at=e.decided_at)
     return e
 
 

@@ -38,6 +38,7 @@ from minsheng.taxonomy import loading as catalogue_loading
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Satisfaction, Status, Ticket
+from minsheng.triage import training
 
 SEED = 2611
 DAYS = 60
@@ -175,6 +176,7 @@ def build(
         now = now or timezone.now()
         History(now, log=log).run()
         refresh.refresh_all(now=now)  # the dashboards read aggregates, not tickets
+        training.train(note="演示城市的历史工单")  # the classifier learns the demo's history
         month = timezone.localtime(now).date().replace(day=1)
         scoring.compute(f"{month - timedelta(days=1):%Y-%m}", publish=True, at=now)
         scoring.compute(f"{month:%Y-%m}", at=now)  # this month's scores stay a draft

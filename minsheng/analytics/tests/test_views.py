@@ -139,6 +139,20 @@ def test_hotspots_list_the_cluster_and_its_tickets_for_those_who_may_see_them(
     assert "热点类型不正确，已显示全部热点。" in wrong_kind.content.decode()
 
 
+def test_the_map_marks_the_top_hotspots_by_rank_for_those_who_may_see_them(
+    streets_with_tickets: Any, supervisor: Any, guxi_handler: Any
+):
+    url = reverse("analytics:map_points")
+    top = Hotspot.objects.exclude(lon=None).order_by("-score", "-size", "key").first()
+    assert top is not None
+    markers = _client(supervisor).get(url).json()["hotspots"]
+    assert markers[0]["rank"] == 1
+    assert markers[0]["title"] == top.title
+    assert markers[0]["url"] == reverse("analytics:hotspot", args=[top.key])
+    others = _client(guxi_handler).get(url).json()["hotspots"]
+    assert top.title not in {m["title"] for m in others}
+
+
 def test_someone_without_a_unit_is_refused_with_a_chinese_message(db: Any, client: Client):
     from minsheng.accounts.models import User
 

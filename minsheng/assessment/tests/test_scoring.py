@@ -102,10 +102,22 @@ def test_an_approved_exclusion_takes_the_ticket_out_of_the_units_rates(
     scoring.compute(PERIOD)
     assert snapshot(city["gudong"]).score == 65.0  # pending: no effect yet
     scoring.decide_exclusion(exclusion, by=dispatcher, approve=True, note="核实属实")
-    scoring.compute(PERIOD)
+    # The draft month is recomputed by the decision itself: the street's score changes at once.
     s = snapshot(city["gudong"])
     assert (s.volume, s.excluded, s.score) == (1, 1, 100.0)
     assert workflow.Ticket.objects.filter(pk=bad.pk).exists()  # still there, still visible
+
+
+def test_an_exclusion_leaves_a_published_month_as_published(
+    two_tickets: Any, street_handler: Any, dispatcher: Any, supervisor: Any, city: Any
+) -> None:
+    _, bad = two_tickets
+    exclusion = scoring.request_exclusion(
+        bad, unit=city["gudong"], by=street_handler, reason="unreasonable", evidence="无理要求。"
+    )
+    scoring.compute(PERIOD, publish=True, by=supervisor)
+    scoring.decide_exclusion(exclusion, by=dispatcher, approve=True, note="核实属实")
+    assert snapshot(city["gudong"]).score == 65.0  # frozen until an appeal or a recompute
 
 
 def test_a_refused_exclusion_needs_a_reason_and_changes_nothing(

@@ -51,7 +51,7 @@
     if (!el || !window.L) { return; }
     var measure = el.dataset.measure;
     var labels = { volume: el.dataset.labelVolume, satisfaction: el.dataset.labelSatisfaction,
-      none: el.dataset.labelNone, open: el.dataset.labelOpen };
+      none: el.dataset.labelNone, open: el.dataset.labelOpen, hotspot: el.dataset.labelHotspot };
     // Canvas keeps a few thousand polygons fast; markers stay DOM for the clustering plugin.
     var map = window.L.map(el, { preferCanvas: true, zoomSnap: 0.5, minZoom: 8, maxZoom: 18 });
     map.attributionControl.setPrefix(false);
@@ -99,6 +99,16 @@
           cluster.addLayer(marker);
         });
         map.addLayer(cluster);
+        // The strongest hotspots, numbered by rank: the month's top one is "1".
+        (data.hotspots || []).forEach(function (h) {
+          var icon = window.L.divIcon({ className: "hotspot-marker", html: String(h.rank),
+                                        iconSize: [28, 28] });
+          window.L.marker([h.lat, h.lon], { icon: icon, title: h.title, zIndexOffset: 1000 })
+            .bindPopup("<strong>" + esc(labels.hotspot) + " " + h.rank + "</strong><br>" +
+              esc(h.title) + "<br>" + esc(h.kind) + " · " + h.size + '<br><a href="' +
+              esc(h.url) + '">' + esc(labels.open) + "</a>")
+            .addTo(map);
+        });
         if (status) { status.textContent = el.dataset.labelCount.replace("{n}", data.points.length); }
       });
   }
