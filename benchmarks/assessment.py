@@ -26,8 +26,9 @@ import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 from zoneinfo import ZoneInfo
+
+import throwaway  # benchmarks/throwaway.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -40,13 +41,6 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def admin_connection(url: str):  # type: ignore[no-untyped-def]
-    import psycopg
-
-    parts = urlparse(url)
-    return psycopg.connect(urlunparse(parts._replace(path="/postgres")), autocommit=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=10_000_000)
@@ -56,21 +50,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    throwaway = not args.database_url
-    url = args.database_url or f"postgres://postgres@127.0.0.1:5432/minsheng_assess_{os.getpid()}"
-    name = urlparse(url).path.lstrip("/")
-    if throwaway:
-        with admin_connection(url) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with throwaway.database(args.database_url, prefix="minsheng_assess") as url:
         result = run(url, args)
-    finally:
-        if throwaway:
-            from django.db import connections
-
-            connections.close_all()
-            with admin_connection(url) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     print(json.dumps(result, ensure_ascii=False))
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.dispatch import queries, rules
 from minsheng.dispatch.models import Target
+from minsheng.lib.forms import latitude_field, longitude_field
 from minsheng.orgs.models import Unit
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category, RequestType
@@ -239,28 +240,8 @@ class SampleForm(forms.Form):
         help_text=_("留空则按现在。"),
         error_messages={"invalid": _("请输入正确的日期和时间。")},
     )
-    lon = forms.FloatField(
-        label=_("经度"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        error_messages={
-            "invalid": _("经度须是数字。"),
-            "min_value": _("经度须在 -180 到 180 之间。"),
-            "max_value": _("经度须在 -180 到 180 之间。"),
-        },
-    )
-    lat = forms.FloatField(
-        label=_("纬度"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        error_messages={
-            "invalid": _("纬度须是数字。"),
-            "min_value": _("纬度须在 -90 到 90 之间。"),
-            "max_value": _("纬度须在 -90 到 90 之间。"),
-        },
-    )
+    lon = longitude_field()
+    lat = latitude_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")

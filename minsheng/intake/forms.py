@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.citizens.masking import normalise_phone
 from minsheng.knowledge.models import Article
+from minsheng.lib.forms import latitude_field, longitude_field
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets.forms import catalogue_leaves, leaf_choices
@@ -98,28 +99,8 @@ class IntakeForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("所在区域不正确。")},
     )
-    lat = forms.FloatField(
-        label=_("纬度"),
-        required=False,
-        min_value=-90,
-        max_value=90,
-        error_messages={
-            "invalid": _("纬度须是数字。"),
-            "min_value": _("纬度须在 -90 到 90 之间。"),
-            "max_value": _("纬度须在 -90 到 90 之间。"),
-        },
-    )
-    lon = forms.FloatField(
-        label=_("经度"),
-        required=False,
-        min_value=-180,
-        max_value=180,
-        error_messages={
-            "invalid": _("经度须是数字。"),
-            "min_value": _("经度须在 -180 到 180 之间。"),
-            "max_value": _("经度须在 -180 到 180 之间。"),
-        },
-    )
+    lat = latitude_field()
+    lon = longitude_field()
     answer = forms.CharField(
         label=_("直接答复"),
         max_length=MAX_TEXT,

@@ -14,7 +14,7 @@ from minsheng.tickets import workflow
 from minsheng.tickets.models import Channel, Ticket, Urgency
 from minsheng.tickets.workflow import Actor, WorkflowError
 from minsheng.triage import training
-from minsheng.triage.suggest import suggest
+from minsheng.triage.suggest import classify, suggest
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +72,7 @@ def learn_from(ticket: Ticket, *, by: User) -> None:
 def suggested_confidence(data: dict[str, Any]) -> float:
     """How sure the classifier is of the category a resident chose: its probability when its own
     best guess is that category, else 0 (the dispatcher decides)."""
-    suggestion = suggest(
-        f"{data.get('title') or ''} {data.get('description') or ''}",
-        address=data.get("address") or "",
-        lat=data.get("lat"),
-        lon=data.get("lon"),
-    )
-    best = suggestion.category
+    best = classify(f"{data.get('title') or ''} {data.get('description') or ''}").category
     return best.confidence if best and best.category == data.get("category") else 0.0
 
 

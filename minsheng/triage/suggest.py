@@ -113,6 +113,15 @@ def suggest(
     return result
 
 
+def classify(text: str) -> Suggestion:
+    """Only the category and type guesses, for callers that need nothing else (cheap)."""
+    result = Suggestion()
+    clean = normalise(text)
+    if clean:
+        _classify(clean, result)
+    return result
+
+
 def _classify(text: str, result: Suggestion) -> None:
     model = queries.active_model()
     if model.warning:
