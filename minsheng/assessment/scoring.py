@@ -1,6 +1,7 @@
-"""The only code that writes assessment data: policy versions, the fact table, snapshots,
-exclusions and appeals. Every function runs in one transaction and raises AssessmentError
-(a message for the user) before writing anything when the input or the person is wrong.
+"""The only code that writes assessment data: policy versions, the fact table (and, through
+`tallies`, its counts), snapshots, exclusions and appeals. Every function runs in one
+transaction and raises AssessmentError (a message for the user) before writing anything when the
+input or the person is wrong.
 """
 
 import re
@@ -11,22 +12,26 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.assessment import formulas
+from minsheng.assessment import formulas, tallies
 from minsheng.assessment.models import (
     KIND_GROUP,
     Appeal,
     Decision,
     Exclusion,
-    FactCursor,
     Recompute,
     ScorePeriod,
     ScoreSnapshot,
     ScoringPolicy,
     TicketFact,
+)
+from minsheng.assessment.tallies import (  # the tallies' entry points, with the write side
+    aggregate,  # noqa: F401
+    aggregate_facts,  # noqa: F401
+    rebuild_tallies,  # noqa: F401
 )
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
@@ -130,7 +135,7 @@ def revise_policy(
 @transaction.atomic
 def refresh_facts() -> int:
     """Rebuild the facts of every ticket with events since the cursor; returns how many."""
-    cursor, _ = FactCursor.objects.select_for_update().get_or_create(pk=1)
+    cursor = tallies.lock_facts()
     top = TicketEvent.objects.aggregate(top=Max("pk"))["top"] or 0
     changed = (
         TicketEvent.objects.filter(pk__gt=max(cursor.last_event - LAG, 0), pk__lte=top)
@@ -149,6 +154,12 @@ def refresh_facts() -> int:
 def rebuild_facts(ticket_ids: Iterable[int]) -> None:
     """Replace the facts of these tickets with what their timelines say now."""
     ids = list(ticket_ids)
+    tallies.lock_facts()
+    with tallies.retallied(ids):
+        _rebuild(ids)
+
+
+def _rebuild(ids: list[int]) -> None:
     timelines: dict[int, list[formulas.Event]] = {pk: [] for pk in ids}
     rows = TicketEvent.objects.filter(ticket_id__in=ids).order_by("ticket_id", "seq")
     for ticket_id, action, at, unit, data in rows.values_list(
@@ -195,43 +206,11 @@ def rebuild_facts(ticket_ids: Iterable[int]) -> None:
     TicketFact.objects.bulk_create(new, batch_size=1000)
 
 
-def aggregate(period: str, *, roles: Iterable[str], as_of: datetime) -> dict[int, dict[str, int]]:
-    """Every unit's counts for the period in one GROUP BY over the fact table."""
-    live = Q(excluded=False)
-    held = live & Q(held=True)
-    flag = {
-        "responded": "responded",
-        "accepted_24h": "accepted_24h",
-        "on_time": "replied_on_time",
-        "rated": "rated",
-        "resolved": "resolved",
-        "satisfied": "satisfied",
-        "basically": "basically",
-        "no_rating": "no_rating",
-        "reopened": "reopened",
-        "extended": "extended",
-    }
-    measures = {
-        "n_excluded": Count("pk", filter=Q(excluded=True)),
-        "n_dispatched": Count("pk", filter=live),
-        "n_returned": Count("pk", filter=live & Q(returned=True)),
-        "n_volume": Count("pk", filter=held),
-        "n_due": Count("pk", filter=held & (Q(replied=True) | Q(resolve_by__lt=as_of))),
-    }
-    for name, column in flag.items():
-        measures[f"n_{name}"] = Count("pk", filter=held & Q(**{column: True}))
-    rows = (
-        TicketFact.objects.filter(period=period, role__in=list(roles))
-        .values("unit_id")
-        .annotate(**measures)
-        .order_by()
-    )
-    return {r.pop("unit_id"): {k[2:]: v for k, v in r.items()} for r in rows}
-
-
 def _snapshots(period: ScorePeriod, as_of: datetime) -> list[ScoreSnapshot]:
     policy = period.policy
-    counts = aggregate(period.period, roles=formulas.roles_for(policy.cohandling), as_of=as_of)
+    counts = tallies.aggregate(
+        period.period, roles=formulas.roles_for(policy.cohandling), as_of=as_of
+    )
     units = Unit.objects.in_bulk(list(counts))
     snapshots: dict[int, ScoreSnapshot] = {}
     standings: dict[str, list[formulas.Standing]] = {g: [] for g in GROUPS}
@@ -269,6 +248,7 @@ def compute(
     """
     period = check_period(period)
     now = at or timezone.now()
+    tallies.lock_facts()  # first, then the period: the one order every writer takes them in
     existing = ScorePeriod.objects.select_for_update().filter(period=period).first()
     if existing and existing.is_published:
         raise AssessmentError(
@@ -299,6 +279,7 @@ def recompute(
     """Recompute a published period with its own policy version, recording who and why."""
     period = check_period(period)
     reason = _text(reason, "重新计算的理由")
+    tallies.lock_facts()
     sp = ScorePeriod.objects.select_for_update().filter(period=period).first()
     if sp is None or not sp.is_published:
         raise AssessmentError(f"{period} 尚未发布考核结果，请用 compute_scores 试算。")
@@ -406,6 +387,7 @@ def decide_exclusion(
     """The centre approves (the ticket leaves the unit's rates) or refuses an exclusion."""
     if not _is_centre(by, "dispatcher", "supervisor"):
         raise AssessmentError("只有热线中心的派单员、督办员可以审核剔除申请。")
+    tallies.lock_facts()  # before the period rows compute() locks, as compute() does
     e = Exclusion.objects.select_for_update().get(pk=exclusion.pk)
     if e.decision != Decision.PENDING:
         raise AssessmentError("该剔除申请已审核过。")
@@ -415,7 +397,8 @@ def decide_exclusion(
     e.save()
     if approve:
         facts = TicketFact.objects.filter(ticket_id=e.ticket_id, unit_id=e.unit_id)
-        facts.update(excluded=True)
+        with tallies.retallied([e.ticket_id]):
+            facts.update(excluded=True)
         # Draft months show the effect at once; a published month changes only by appeal or
         # a recorded recompute.
         drafts = ScorePeriod.objects.filter(

@@ -210,7 +210,7 @@ def drill(request: Request, code: str, period: str, indicator: str) -> HttpRespo
     sp = queries.period(period)
     if sp is None or sp.period != period or indicator not in queries.INDICATORS:
         raise Http404
-    hits, misses = queries.tickets_behind(
+    behind = queries.tickets_behind(
         request.user, unit, period, indicator, cohandling=sp.policy.cohandling
     )
     return render(
@@ -221,10 +221,10 @@ def drill(request: Request, code: str, period: str, indicator: str) -> HttpRespo
             "sp": sp,
             "label": dict(COLUMNS)[indicator],
             "indicator": indicator,
-            "hits": hits[:1000],
-            "misses": misses[:1000],
-            "hit_count": hits.count(),
-            "miss_count": misses.count(),
+            "hits": behind.hits,
+            "misses": behind.misses,
+            "hit_count": behind.hit_count,
+            "miss_count": behind.miss_count,
         },
     )
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from minsheng.assessment import exports, scoring
+from minsheng.assessment import exports, queries, scoring
 from minsheng.assessment.models import Appeal, Exclusion, ScoringPolicy
 from minsheng.assessment.tests.conftest import PERIOD
 
@@ -181,3 +181,15 @@ def test_the_policy_page_makes_a_new_version_and_refuses_bad_weights(
     assert client.post(reverse("assessment:policy"), good).status_code == 302
     assert ScoringPolicy.objects.order_by("-version").first().street_response == 20
     assert client_for(supervisor).get(reverse("assessment:policy")).status_code == 403
+
+
+def test_a_drill_down_counts_the_same_for_the_centre_and_for_the_unit(
+    scored: dict[str, Any], supervisor: Any, street_handler: Any, city: Any
+) -> None:
+    # The centre's counts come from the facts alone; a unit's through what it may open.
+    for user in (supervisor, street_handler):
+        behind = queries.tickets_behind(
+            user, city["gudong"], PERIOD, "satisfaction", cohandling="main"
+        )
+        assert (behind.hit_count, behind.miss_count) == (0, 1)
+        assert [t.pk for t in behind.misses] == [scored["gudong"].pk]
