@@ -217,4 +217,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("MINSHENG_LOG_LEVEL", "INFO")},
+    # The worker polls the task queue every second; its "nothing to do" lines are noise.
+    "loggers": {"django_tasks_db": {"level": "WARNING"}},
 }
