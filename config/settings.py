@@ -177,7 +177,12 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "minsheng_cache",
-    }
+    },
+    # Per process, for a few seconds: what every API request would otherwise read again.
+    "process": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "minsheng-process",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -188,6 +193,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Product settings
 MINSHENG_CITY_PREFIX = env("MINSHENG_CITY_PREFIX", "FZ")
+# PostgreSQL: draw ticket numbers on a connection of their own (tickets/numbering.py).
+MINSHENG_NUMBERING_OWN_CONNECTION = env_bool("MINSHENG_NUMBERING_OWN_CONNECTION", default=True)
 MINSHENG_TILE_URL = env("MINSHENG_TILE_URL")
 MINSHENG_DUE_SOON_HOURS = env_int("MINSHENG_DUE_SOON_HOURS", 24)
 MINSHENG_AUTO_DISPATCH_CONFIDENCE = float(env("MINSHENG_AUTO_DISPATCH_CONFIDENCE", "0.8"))

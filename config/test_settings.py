@@ -6,7 +6,7 @@ os.environ.setdefault("MINSHENG_DEBUG", "0")
 os.environ.setdefault("MINSHENG_SECRET_KEY", "test-only-secret-key")
 
 from config.settings import *  # noqa: F403
-from config.settings import BASE_DIR, DATABASES, STORAGES
+from config.settings import BASE_DIR, CACHES, DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -14,6 +14,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Numbers drawn inside each test's transaction roll back with it; tests of the production
+# path switch this on (tickets/tests/test_numbering.py).
+MINSHENG_NUMBERING_OWN_CONNECTION = False
+# Tests change keys and catalogues and expect the next request to see it; the per-process
+# memory is tested on its own (api/tests/test_remembering.py).
+CACHES = {**CACHES, "process": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Static files straight from the apps, without collectstatic.

@@ -233,9 +233,7 @@ def file_ticket(caller: Caller, body: TicketIn) -> tuple[int, dict[str, Any]]:
     data["category"] = queries.category_by_code(body.category)
     data["place"] = queries.unit_by_code(body.place, field="place") if body.place else None
     try:
-        ticket = submissions.submit(
-            data, by=caller.actor, confidence=submissions.suggested_confidence(data)
-        )
+        ticket = submissions.submit(data, by=caller.actor, route_later=True)
     except WorkflowError as error:
         raise ApiError(422, "rejected", str(error)) from error
     return 201, ticket_out(ticket, full_phone=caller.sees_phone)

@@ -11,7 +11,6 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from minsheng.accounts import keys
 from minsheng.api import actions, idempotency, queries
 from minsheng.api.errors import ApiError
 from minsheng.api.queries import Caller
@@ -47,8 +46,7 @@ class ApiKeyAuth(HttpBearer):
     """`Authorization: Bearer <key>` with a key of scope "api"."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
-        key = keys.authenticate(token, scope="api")
-        return queries.caller_for(key) if key else None
+        return queries.caller_for_token(token)
 
 
 api = NinjaAPI(

@@ -41,7 +41,7 @@ def respond(
     digest = canonical.request_hash(request.method or "POST", request.path, request.body)
     try:
         with transaction.atomic():
-            record = IdempotencyRecord.objects.filter(api_key=api_key, key=key).first()
+            record = _recorded(api_key, key)
             if record is not None:
                 return _replay(record, digest)
             status, body = perform()
@@ -51,7 +51,7 @@ def respond(
             )
     except IntegrityError:
         # Another request with this key committed first: everything here rolled back.
-        record = IdempotencyRecord.objects.filter(api_key=api_key, key=key).first()
+        record = _recorded(api_key, key)
         if record is None:
             raise ApiError(
                 409,
@@ -60,6 +60,15 @@ def respond(
             ) from None
         return _replay(record, digest)
     return HttpResponse(content, status=status, content_type="application/json")
+
+
+# Plain SQL: every POST asks this first, and it is nearly always "no".
+_RECORDED = 'SELECT * FROM "api_idempotencyrecord" WHERE "api_key_id" = %s AND "key" = %s'
+
+
+def _recorded(api_key: ApiKey, key: str) -> IdempotencyRecord | None:
+    found = list(IdempotencyRecord.objects.raw(_RECORDED, [api_key.pk, key]))
+    return found[0] if found else None
 
 
 def _replay(record: IdempotencyRecord, digest: str) -> HttpResponse:

@@ -1,10 +1,13 @@
 """Read side of the API: who a key is, what it sees, and whom it may act for."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import caches
 from django.db.models import Q, QuerySet
 
+from minsheng.accounts import keys
 from minsheng.accounts.models import ApiKey, User
 from minsheng.api.errors import ApiError
 from minsheng.api.models import KeyBinding
@@ -14,6 +17,9 @@ from minsheng.taxonomy.models import Category
 from minsheng.tickets import queries
 from minsheng.tickets.models import Ticket
 from minsheng.tickets.workflow import Actor
+
+# Every request checks its key and most name a category: both are read at most this often.
+REMEMBER_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,20 @@ class Caller:
         viewer = User(username=f"api:{self.key.prefix}")
         viewer._minsheng_standing = standing  # type: ignore[attr-defined]
         return viewer
+
+
+def caller_for_token(token: str) -> Caller | None:
+    """The caller a bearer token proves, or None; remembered for REMEMBER_SECONDS per process,
+    so revoking a key or changing its binding takes effect within that time."""
+    slot = f"api-caller:{hashlib.sha256(token.encode()).hexdigest()}"
+    caller = caches["process"].get(slot)
+    if caller is None:
+        key = keys.authenticate(token, scope="api")
+        if key is None:
+            return None
+        caller = caller_for(key)
+        caches["process"].set(slot, caller, REMEMBER_SECONDS)
+    return caller
 
 
 def caller_for(key: ApiKey) -> Caller:
@@ -103,7 +123,13 @@ def unit_by_code(code: str, *, field: str) -> Unit:
 
 
 def category_by_code(code: str, *, field: str = "category") -> Category:
-    category = Category.objects.select_related("policy").filter(code=code).first()
+    """The category with this code (remembered per process for REMEMBER_SECONDS), else 422."""
+    slot = f"api-category:{code}"
+    category = caches["process"].get(slot)
+    if category is None:
+        category = Category.objects.select_related("policy").filter(code=code).first()
+        if category is not None:
+            caches["process"].set(slot, category, REMEMBER_SECONDS)
     if category is None:
         raise ApiError(
             422,

@@ -1,6 +1,7 @@
 """Dispatch's write module: routes new tickets by the rules, assigns handlers by each unit's
 strategy, and edits the rules themselves (each edit recorded and the rule version bumped)."""
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import time
@@ -22,9 +23,12 @@ from minsheng.dispatch.models import (
 from minsheng.orgs.models import Unit
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import RequestType
-from minsheng.tickets import workflow
+from minsheng.tickets import notices, workflow
 from minsheng.tickets.models import Status, Ticket, Urgency
 from minsheng.tickets.workflow import WorkflowError
+from minsheng.triage.suggest import agreement
+
+logger = logging.getLogger(__name__)
 
 
 class RuleError(ValueError):
@@ -85,6 +89,48 @@ def route_new(ticket: Ticket, *, confidence: float) -> Routed:
         return Routed(False, str(error), decision)
     handler = assign_by_strategy(ticket)
     return Routed(True, decision.why, decision, handler)
+
+
+def route_waiting(*, limit: int = 200) -> int:
+    """Send the receipt, classify and route tickets other systems filed (`awaiting_route`),
+    oldest first; the worker calls this every round. Returns how many were taken.
+
+    Each ticket is claimed under a row lock (workers skip each other's) and routed in its own
+    transaction. If routing fails unexpectedly the ticket is let go, waiting for a dispatcher,
+    rather than retried forever.
+    """
+    taken = 0
+    while taken < limit:
+        ticket = None
+        try:
+            with transaction.atomic():
+                ticket = _claim()
+                if ticket is None:
+                    break
+                notices.received(ticket, at=ticket.received_at)
+                text = f"{ticket.title} {ticket.description}"
+                route_new(ticket, confidence=agreement(text, ticket.category))
+        except Exception:
+            if ticket is None:
+                raise
+            logger.exception("could not route %s; it waits for a dispatcher", ticket)
+            Ticket.objects.filter(pk=ticket.pk).update(awaiting_route=False)
+        taken += 1
+    return taken
+
+
+def _claim() -> Ticket | None:
+    ticket = (
+        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(awaiting_route=True)
+        .select_related("category", "resident")
+        .order_by("pk")
+        .first()
+    )
+    if ticket is not None:
+        Ticket.objects.filter(pk=ticket.pk).update(awaiting_route=False)
+        ticket.awaiting_route = False
+    return ticket
 
 
 @transaction.atomic

@@ -14,25 +14,49 @@ from minsheng.tickets import workflow
 from minsheng.tickets.models import Channel, Ticket, Urgency
 from minsheng.tickets.workflow import Actor, WorkflowError
 from minsheng.triage import training
-from minsheng.triage.suggest import classify, suggest
+from minsheng.triage.suggest import agreement, suggest
 
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
-def submit(data: dict[str, Any], *, by: User | Actor, confidence: float = 0.0) -> Ticket:
+def submit(
+    data: dict[str, Any],
+    *,
+    by: User | Actor,
+    confidence: float = 0.0,
+    route_later: bool = False,
+) -> Ticket:
     """Record a request from any channel's cleaned data; answer a consultation at once.
 
     `by` is the agent, or for other channels an Actor: the resident, or a system named by its key.
     `confidence` is how sure the caller is of the category (1.0: a person chose it; a classifier's
     probability otherwise); at or above MINSHENG_AUTO_DISPATCH_CONFIDENCE the dispatch rules send
     the ticket on without a human, else it waits for the dispatcher (docs/dispatch.md).
+    `route_later` (other systems' channels) leaves classifying and routing to the worker, so
+    the intake itself is a handful of inserts (docs/api.md, "Throughput").
 
-    Raises WorkflowError (nothing written) when the phone or the request is not acceptable.
+    Everything is checked first: WorkflowError when the phone or the request is not acceptable,
+    and nothing written. The writes then join the caller's transaction.
     """
     phone = normalise_phone(data["phone"])
     if not phone:
         raise WorkflowError("请输入正确的电话号码")
+    workflow.check_new(
+        by=by,
+        category=data["category"],
+        request_type=data["request_type"],
+        urgency=data.get("urgency") or Urgency.NORMAL,
+        title=data.get("title") or "",
+        description=data["description"],
+        address=data.get("address") or "",
+    )
+    with transaction.atomic(savepoint=False):
+        return _write(phone, data, by=by, confidence=confidence, route_later=route_later)
+
+
+def _write(
+    phone: str, data: dict[str, Any], *, by: User | Actor, confidence: float, route_later: bool
+) -> Ticket:
     resident = registry.remember(phone=phone, name=(data.get("name") or "").strip())
     ticket = workflow.receive(
         channel=data.get("channel") or Channel.HOTLINE,
@@ -48,11 +72,12 @@ def submit(data: dict[str, Any], *, by: User | Actor, confidence: float = 0.0) -
         place=data.get("place"),
         by=by,
         at=data.get("received_at"),  # batch import: the sheet's own date; None means now
+        route_later=route_later,
     )
     answer = (data.get("answer") or "").strip()
     if answer and data["request_type"] == RequestType.CONSULT:
         workflow.answer(ticket, text=answer, by=by)
-    else:
+    elif not route_later:
         routing.route_new(ticket, confidence=confidence)
     return ticket
 
@@ -70,10 +95,8 @@ def learn_from(ticket: Ticket, *, by: User) -> None:
 
 
 def suggested_confidence(data: dict[str, Any]) -> float:
-    """How sure the classifier is of the category a resident chose: its probability when its own
-    best guess is that category, else 0 (the dispatcher decides)."""
-    best = classify(f"{data.get('title') or ''} {data.get('description') or ''}").category
-    return best.confidence if best and best.category == data.get("category") else 0.0
+    """How sure the classifier is of the category a resident chose (`triage.suggest.agreement`)."""
+    return agreement(f"{data.get('title') or ''} {data.get('description') or ''}", data["category"])
 
 
 def _learn(ticket: Ticket, *, by: User) -> None:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import ApiKey
-from minsheng.intake.submissions import submit, suggested_confidence
+from minsheng.intake.submissions import submit
 from minsheng.open311 import mapping, params, queries
 from minsheng.open311.formats import Open311Error
 from minsheng.open311.models import RequestAttribute, Token
@@ -83,7 +83,7 @@ def _store(
         ticket = submit(
             data,
             by=Actor(label=f"接口：{key.name}"[:60], kind="system"),
-            confidence=suggested_confidence(data),
+            route_later=True,
         )
     except WorkflowError as error:
         raise Open311Error(400, str(error)) from error

@@ -143,6 +143,8 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Filed by another system and not yet classified and routed by the worker.
+    awaiting_route = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = "工单"
@@ -163,6 +165,11 @@ class Ticket(models.Model):
                 fields=["resolve_by"],
                 condition=models.Q(status__in=["dispatched", "accepted"]),
                 name="ticket_clock_resolve_idx",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(awaiting_route=True),
+                name="ticket_awaiting_route_idx",
             ),
         ]
 

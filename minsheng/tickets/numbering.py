@@ -1,25 +1,64 @@
-"""Ticket numbers quoted to residents: city prefix, date, and a per-day sequence (FZ2611270001)."""
+"""Ticket numbers quoted to residents: city prefix, date, and a per-day sequence (FZ2611270001).
 
+One statement creates the day's counter row or bumps it, and reads the value back. Inside the
+intake's transaction its row lock would be held until that transaction commits, queueing every
+concurrent intake behind it; on PostgreSQL the number is therefore drawn on a connection of its
+own that commits at once (MINSHENG_NUMBERING_OWN_CONNECTION). An intake that then rolls back
+leaves a gap in the day's numbers; numbers are never issued twice. SQLite has one writer at a
+time anyway and draws inside the transaction, so its numbers stay dense.
+"""
+
+import threading
 from datetime import datetime
 
+import psycopg
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.utils import timezone
 
-from minsheng.tickets.models import TicketSequence
+_NEXT = (
+    'INSERT INTO "tickets_ticketsequence" ("key", "last") VALUES (%s, 1) '
+    'ON CONFLICT ("key") DO UPDATE SET "last" = "tickets_ticketsequence"."last" + 1 '
+    'RETURNING "last"'
+)
+_own = threading.local()
 
 
 def next_number(at: datetime) -> str:
-    """Issue the next number of the day. Must run inside the transaction that uses it."""
+    """Issue the next number of the day, for a ticket stored in the caller's transaction."""
     key = f"{settings.MINSHENG_CITY_PREFIX}{timezone.localtime(at):%y%m%d}"
-    # The UPDATE takes the row lock until commit, so concurrent callers queue here and each
-    # reads back its own value; the first caller of a day creates the row.
-    if not TicketSequence.objects.filter(key=key).update(last=F("last") + 1):
-        try:
-            with transaction.atomic():
-                TicketSequence.objects.create(key=key, last=1)
-        except IntegrityError:
-            TicketSequence.objects.filter(key=key).update(last=F("last") + 1)
-    last = TicketSequence.objects.values_list("last", flat=True).get(key=key)
+    if connection.vendor == "postgresql" and settings.MINSHENG_NUMBERING_OWN_CONNECTION:
+        last = _draw_on_own_connection(key)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT, [key])
+            (last,) = cursor.fetchone()
     return f"{key}{last:04d}"
+
+
+def _draw_on_own_connection(key: str) -> int:
+    for attempt in (1, 2):
+        own = _connection()
+        try:
+            return int(own.execute(_NEXT, [key]).fetchone()[0])  # type: ignore[index]
+        except psycopg.OperationalError:
+            own.close()  # the server restarted or dropped us: reconnect once
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _connection() -> psycopg.Connection:
+    """This thread's numbering connection, opened with the same parameters as Django's.
+
+    Its commits need not wait for the disk (synchronous_commit off): the ticket that uses a
+    number commits later on the same server, and flushing that commit flushes the earlier
+    counter update with it, so no stored ticket's number can be issued again after a crash.
+    """
+    own = getattr(_own, "connection", None)
+    if own is None or own.closed:
+        params = connection.get_connection_params()
+        params["options"] = f"{params.get('options', '')} -c synchronous_commit=off".strip()
+        own = psycopg.connect(**params, autocommit=True)
+        _own.connection = own
+    return own

@@ -6,12 +6,22 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from minsheng.accounts.models import User
+from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
+from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets import chain
 from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketEvent, Urgency
-from minsheng.tickets.transitions import Actor, WorkflowError, policy_of
+from minsheng.tickets.transitions import (
+    RECEIVE_ROLES,
+    Action,
+    Actor,
+    WorkflowError,
+    as_actor,
+    policy_of,
+)
 
 MAX_TEXT = 4000
 
@@ -29,6 +39,35 @@ def optional(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
     return required(value, label, limit=limit) if (value or "").strip() else ""
 
 
+def check_new(
+    *,
+    by: User | Actor,
+    category: Category,
+    request_type: str,
+    urgency: str,
+    title: str,
+    description: str,
+    address: str,
+) -> tuple[str, str, str]:
+    """Refuse (WorkflowError) a request that cannot be received as it is; else its cleaned
+    title, description and address. Reads only, so callers check before they write."""
+    actor = as_actor(by)
+    is_staff = actor.kind == "staff" and actor.user is not None
+    if is_staff and not standing_of(actor.user).centre_roles & RECEIVE_ROLES:  # type: ignore[arg-type]
+        raise WorkflowError("只有热线中心的工作人员可以受理诉求。")
+    if not category.is_leaf or not category.is_active:
+        raise WorkflowError("请选择派单目录中的具体小类。")
+    if request_type not in RequestType.values:
+        raise WorkflowError("诉求类型不正确。")
+    if not category.allows(request_type):
+        raise WorkflowError(f"“{category.name}”不受理{RequestType(request_type).label}类诉求。")
+    if urgency not in Urgency.values:
+        raise WorkflowError("紧急程度不正确。")
+    description = required(description, "诉求内容")
+    title = optional(title, "标题", limit=100) or description[:30]
+    return title, description, optional(address, "地址", limit=200)
+
+
 def record(
     ticket: Ticket,
     action: str,
@@ -41,7 +80,12 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    last = ticket.events.order_by("-seq").values_list("seq", "hash").first()
+    """Append the next event to the ticket's chain (a receive starts it: nothing to look up)."""
+    last = (
+        None
+        if action == Action.RECEIVE
+        else ticket.events.order_by("-seq").values_list("seq", "hash").first()
+    )
     seq, prev = (last[0] + 1, last[1]) if last else (1, "")
     event = TicketEvent(
         ticket=ticket,

@@ -19,7 +19,7 @@ from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.taxonomy.models import Category, RequestType
+from minsheng.taxonomy.models import Category
 from minsheng.tickets import files, notices, numbering, steps
 from minsheng.tickets.models import (
     CLOCK_STATUSES,
@@ -31,7 +31,7 @@ from minsheng.tickets.models import (
     Ticket,
     Urgency,
 )
-from minsheng.tickets.steps import MAX_TEXT
+from minsheng.tickets.steps import MAX_TEXT, check_new
 from minsheng.tickets.steps import iso as _iso
 from minsheng.tickets.steps import optional as _optional
 from minsheng.tickets.steps import required as _required
@@ -52,13 +52,12 @@ from minsheng.tickets.transitions import (  # re-exported: callers know only the
     roles_of,
 )
 
-__all__ = ["MAX_TEXT", "SYSTEM", "TRANSITIONS", "Action", "Actor", "WorkflowError",
-           "allowed_actions", "resident_actor", "roles_of"]  # fmt: skip
+__all__ = ["MAX_TEXT", "RECEIVE_ROLES", "SYSTEM", "TRANSITIONS", "Action", "Actor", "WorkflowError",
+           "allowed_actions", "check_new", "resident_actor", "roles_of"]  # fmt: skip
 
 # --- the write functions -------------------------------------------------------------------
 
 
-@transaction.atomic
 def receive(
     *,
     channel: str,
@@ -74,40 +73,43 @@ def receive(
     lat: float | None = None,
     place: Unit | None = None,
     at: datetime | None = None,
+    route_later: bool = False,
 ) -> Ticket:
-    """Record a new request (受理): number it and open its timeline."""
+    """Record a new request (受理): number it and open its timeline, in the caller's transaction
+    (checked first: a refusal writes nothing). `route_later`: the worker classifies, dispatches
+    and sends the receipt (`dispatch.routing.route_waiting`)."""
     actor, now = as_actor(by), at or timezone.now()
-    is_staff = actor.kind == "staff" and actor.user is not None
-    if is_staff and not standing_of(actor.user).centre_roles & RECEIVE_ROLES:  # type: ignore[arg-type]
-        raise WorkflowError("只有热线中心的工作人员可以受理诉求。")
-    if not category.is_leaf or not category.is_active:
-        raise WorkflowError("请选择派单目录中的具体小类。")
-    if request_type not in RequestType.values:
-        raise WorkflowError("诉求类型不正确。")
-    if not category.allows(request_type):
-        raise WorkflowError(f"“{category.name}”不受理{RequestType(request_type).label}类诉求。")
-    if urgency not in Urgency.values:
-        raise WorkflowError("紧急程度不正确。")
-    description = _required(description, "诉求内容")
-    title = _optional(title, "标题", limit=100) or description[:30]
-    ticket = Ticket.objects.create(
-        number=numbering.next_number(now),
-        channel=channel,
-        request_type=request_type,
+    title, description, address = check_new(
+        by=actor,
         category=category,
+        request_type=request_type,
         urgency=urgency,
-        resident=resident,
         title=title,
         description=description,
-        address=_optional(address, "地址", limit=200),
-        lon=lon,
-        lat=lat,
-        place=place,
-        received_at=now,
-        created_by=actor.user,
+        address=address,
     )
-    steps.record(ticket, Action.RECEIVE, "", Status.RECEIVED, actor, now, data={"channel": channel})
-    notices.received(ticket, at=now)
+    with transaction.atomic(savepoint=False):
+        ticket = Ticket.objects.create(
+            number=numbering.next_number(now),
+            channel=channel,
+            request_type=request_type,
+            category=category,
+            urgency=urgency,
+            resident=resident,
+            title=title,
+            description=description,
+            address=address,
+            lon=lon,
+            lat=lat,
+            place=place,
+            received_at=now,
+            created_by=actor.user,
+            awaiting_route=route_later,
+        )
+        data = {"channel": channel}
+        steps.record(ticket, Action.RECEIVE, "", Status.RECEIVED, actor, now, data=data)
+        if not route_later:
+            notices.received(ticket, at=now)
     return ticket
 
 

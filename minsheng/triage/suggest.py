@@ -122,6 +122,13 @@ def classify(text: str) -> Suggestion:
     return result
 
 
+def agreement(text: str, category: Category) -> float:
+    """How sure the classifier is of a category someone else chose: its probability when its own
+    best guess is that category, else 0 (the dispatcher decides)."""
+    best = classify(text).category
+    return best.confidence if best and best.category == category else 0.0
+
+
 def _classify(text: str, result: Suggestion) -> None:
     model = queries.active_model()
     if model.warning:

@@ -1,9 +1,10 @@
 """`minsheng worker`: the task queue and the periodic scans, in one process.
 
-Each loop drains the django-tasks database queue, runs the deadline scan when its interval has
-passed, then sends due notifications. Several workers may run at once: tasks are claimed by
-django-tasks-db, tickets and notifications by row claims (see supervision.scanning and
-notifications.delivery), so each piece of work is done once. SIGTERM/SIGINT stop it after the
+Each loop drains the django-tasks database queue, routes tickets other systems filed, runs the
+deadline scan when its interval has passed, then sends due notifications. Several workers may
+run at once: tasks are claimed by django-tasks-db, tickets and notifications by row claims (see
+dispatch.routing, supervision.scanning and notifications.delivery), so each piece of work is
+done once. SIGTERM/SIGINT stop it after the
 current step; SIGKILL at any point loses nothing, since every step commits atomically.
 Webhook deliveries (webhooks.deliveries) and the analytics refresh run in the same loop.
 """
@@ -21,6 +22,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from minsheng.analytics import refresh
+from minsheng.dispatch import routing
 from minsheng.notifications import delivery
 from minsheng.supervision import scanning
 from minsheng.webhooks import deliveries
@@ -68,6 +70,10 @@ class Command(BaseCommand):
         while self.running:
             close_old_connections()
             tasks.run()  # batch mode: runs what is queued now, then returns
+            if self.running:
+                routed = routing.route_waiting(limit=options["limit"])
+                if routed:
+                    logger.info("routed %s tickets from other systems", routed)
             if self.running and time.monotonic() - last_scan >= scan_every:
                 last_scan = time.monotonic()
                 report = scanning.scan(limit=options["limit"])
