@@ -24,7 +24,6 @@ from minsheng.orgs.models import Membership, Unit
 logger = logging.getLogger("minsheng.notifications")
 
 MAX_ATTEMPTS = 6
-LEASE = timedelta(minutes=5)  # a claimed row returns to the queue if its worker dies
 BACKOFF = timedelta(minutes=1)  # 1, 2, 4, 8, 16 minutes between attempts
 C = Notification.Channel
 
@@ -194,8 +193,10 @@ def _claim(now: datetime, limit: int) -> list[Notification]:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("pk", flat=True)[:limit])
         # The lease is the claim on SQLite too, where the IMMEDIATE transaction serialises this.
+        # A claimed row returns to the queue after the lease if its worker died meanwhile.
+        lease = timedelta(seconds=settings.MINSHENG_NOTICE_LEASE_SECONDS)
         Notification.objects.filter(pk__in=ids).update(
-            claimed_until=now + LEASE, attempts=F("attempts") + 1
+            claimed_until=now + lease, attempts=F("attempts") + 1
         )
     return list(Notification.objects.filter(pk__in=ids).order_by("next_attempt_at", "pk"))
 

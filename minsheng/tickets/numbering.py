@@ -36,6 +36,14 @@ def next_number(at: datetime) -> str:
     return f"{key}{last:04d}"
 
 
+def close() -> None:
+    """Close this thread's numbering connection, if it has one (threads that end, tests)."""
+    own = getattr(_own, "connection", None)
+    if own is not None:
+        own.close()
+        _own.connection = None
+
+
 def _draw_on_own_connection(key: str) -> int:
     for attempt in (1, 2):
         own = _connection()

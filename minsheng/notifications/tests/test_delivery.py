@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -86,9 +87,10 @@ def test_a_message_that_keeps_failing_is_marked_failed_with_the_reason(gateway):
 def test_a_row_claimed_by_a_worker_that_died_is_sent_after_its_lease(gateway):
     flaky = gateway()
     delivery.enqueue([sms()], at=NOW)
-    Notification.objects.update(claimed_until=NOW + delivery.LEASE)
+    lease = timedelta(seconds=settings.MINSHENG_NOTICE_LEASE_SECONDS)
+    Notification.objects.update(claimed_until=NOW + lease)
     assert delivery.send_due(now=NOW).sent == 0
-    assert delivery.send_due(now=NOW + delivery.LEASE + timedelta(seconds=1)).sent == 1
+    assert delivery.send_due(now=NOW + lease + timedelta(seconds=1)).sent == 1
     assert flaky.delivered == ["k1"]
 
 

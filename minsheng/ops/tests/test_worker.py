@@ -1,16 +1,20 @@
-"""`minsheng worker` killed mid-scan and started again (twice at once): no notice is sent twice,
-none is missed. Runs real worker processes against a file-based SQLite database."""
+"""`minsheng worker` killed mid-scan and started again (twice at once): no step is done twice,
+no notice is missed, and none is repeated except the one a kill may interrupt mid-send (under
+the same key). Runs real worker processes against a file-based SQLite database."""
 
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 TICKETS = 150
+LEASE_SECONDS = 2  # notices the killed worker had claimed but not sent return after this
 
 SEED = """
 import django; django.setup()
@@ -69,6 +73,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
         MINSHENG_SMS_BACKEND="console",
         MINSHENG_SMS_OUTBOX_FILE=str(tmp_path / "sms.jsonl"),
         MINSHENG_NOTICE_STALE_HOURS="1000000",  # the seeded tickets are weeks old
+        MINSHENG_NOTICE_LEASE_SECONDS=str(LEASE_SECONDS),
         MINSHENG_LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
@@ -102,23 +107,22 @@ def test_a_worker_killed_mid_scan_and_restarted_sends_every_notice_exactly_once(
         migrate, env=env, cwd=ROOT, check=True, timeout=300
     )
     _python(SEED, env)
-    count_urges = (
-        "import django; django.setup()\n"
-        "from minsheng.tickets.models import TicketEvent\n"
-        "print(TicketEvent.objects.filter(action='urge').count())"
-    )
-
     first = _worker(env)
     urged = 0
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        urged = int(_python(count_urges, env))
-        if urged >= 10:
-            break
-        time.sleep(0.05)
+    # Read the worker's progress straight from the file: a Python subprocess per look would
+    # take longer than the whole scan.
+    with closing(sqlite3.connect(tmp_path / "worker.sqlite3", timeout=30)) as progress:
+        while time.monotonic() < deadline:
+            query = "SELECT count(*) FROM tickets_ticketevent WHERE action = 'urge'"
+            urged = progress.execute(query).fetchone()[0]
+            if urged >= 10:
+                break
+            time.sleep(0.002)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
     assert 0 < urged < TICKETS, "the kill must land in the middle of the scan"
+    time.sleep(LEASE_SECONDS + 0.5)
 
     # Two workers at once finish the work: claims keep them from doing anything twice.
     again = [_worker(env, "--batch"), _worker(env, "--batch")]
@@ -136,4 +140,8 @@ def test_a_worker_killed_mid_scan_and_restarted_sends_every_notice_exactly_once(
     assert kinds["escalate/email/sent"] == TICKETS  # one supervisor with an address
     assert not [k for k in kinds if k.endswith("/queued") or k.endswith("/failed")]
     sent = [json.loads(line)["key"] for line in (tmp_path / "sms.jsonl").read_text().splitlines()]
-    assert len(sent) == len(set(sent)) == TICKETS
+    assert len(set(sent)) == TICKETS
+    # A kill between handing a message to the gateway and marking it sent means it goes out
+    # again after the lease, under the same key (the gateway's deduplication drops it). The
+    # worker sends one message at a time, so at most one is repeated.
+    assert len(sent) - len(set(sent)) <= 1

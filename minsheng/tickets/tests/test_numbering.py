@@ -65,12 +65,15 @@ def test_the_fifth_digit_appears_only_past_9999_a_day():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_callers_get_distinct_dense_numbers():
+@pytest.mark.parametrize("own_connection", [False, True])
+def test_concurrent_callers_get_distinct_dense_numbers(settings, own_connection):
     """8 threads, each issuing 25 numbers in its own transactions, on whatever database runs.
 
-    On PostgreSQL the UPDATE's row lock queues the callers; on SQLite the IMMEDIATE transactions
-    serialise the writers. Either way: 200 distinct numbers, 1 to 200.
+    On PostgreSQL the upsert's row lock queues the callers (inside their transactions, or on
+    the numbering connection of each thread); on SQLite the IMMEDIATE transactions serialise
+    the writers. Either way: 200 distinct numbers, 1 to 200.
     """
+    settings.MINSHENG_NUMBERING_OWN_CONNECTION = own_connection
     threads, per_thread = 8, 25
     day = at(2026, 11, 27, 10, 0)
     issued: list[str] = []
@@ -89,6 +92,7 @@ def test_concurrent_callers_get_distinct_dense_numbers():
         except BaseException as error:  # reported below; a thread cannot fail the test itself
             errors.append(error)
         finally:
+            numbering.close()
             connection.close()
 
     workers = [threading.Thread(target=work) for _ in range(threads)]
@@ -103,3 +107,43 @@ def test_concurrent_callers_get_distinct_dense_numbers():
     assert sorted(int(n[-4:]) for n in issued) == list(range(1, threads * per_thread + 1))
     assert {n[:8] for n in issued} == {"FZ261127"}
     assert TicketSequence.objects.get(key="FZ261127").last == threads * per_thread
+
+
+def _number_then_fail(day):
+    with transaction.atomic():
+        numbering.next_number(day)
+        raise RuntimeError("the intake failed after taking its number")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_intake_leaves_a_gap_on_postgresql_and_none_on_sqlite(settings):
+    """PostgreSQL draws on the numbering connection, which has committed before the intake
+    rolls back; SQLite draws inside the intake's transaction."""
+    settings.MINSHENG_NUMBERING_OWN_CONNECTION = True
+    day = at(2026, 11, 27, 10, 0)
+    try:
+        with transaction.atomic():
+            first = numbering.next_number(day)
+        with pytest.raises(RuntimeError):
+            _number_then_fail(day)
+        with transaction.atomic():
+            third = numbering.next_number(day)
+    finally:
+        numbering.close()
+    gap = connection.vendor == "postgresql"
+    assert (first, third) == ("FZ2611270001", "FZ2611270003" if gap else "FZ2611270002")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_numbering_connection_reconnects_after_the_server_dropped_it(settings):
+    settings.MINSHENG_NUMBERING_OWN_CONNECTION = True
+    day = at(2026, 11, 27, 10, 0)
+    try:
+        assert numbering.next_number(day) == "FZ2611270001"
+        if connection.vendor == "postgresql":
+            own = numbering._connection()
+            with connection.cursor() as cursor:  # as a server restart would
+                cursor.execute("SELECT pg_terminate_backend(%s)", [own.info.backend_pid])
+        assert numbering.next_number(day) == "FZ2611270002"
+    finally:
+        numbering.close()

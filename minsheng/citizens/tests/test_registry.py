@@ -1,0 +1,68 @@
+"""The resident record: one row per phone, kept by one statement on the common paths."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from minsheng.citizens import registry
+from minsheng.citizens.models import Resident
+
+
+@pytest.mark.django_db
+def test_the_first_contact_creates_the_resident_and_later_ones_find_it():
+    first = registry.remember(phone="13812345678", name="张先生")
+    again = registry.remember(phone="13812345678")
+
+    assert again.pk == first.pk
+    assert again.name == "张先生"  # a call without a name keeps the one we have
+    assert again.created_at == first.created_at
+    assert Resident.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_name_replaces_the_old_one():
+    registry.remember(phone="13812345678", name="张先生")
+    assert registry.remember(phone="13812345678", name="张建国").name == "张建国"
+    assert Resident.objects.get().name == "张建国"
+
+
+def _remember_then_fail() -> None:
+    with transaction.atomic():
+        registry.remember(phone="13812345678", name="张先生")
+        raise RuntimeError("the intake failed")
+
+
+@pytest.mark.django_db
+def test_remembering_inside_a_failed_intake_leaves_nothing():
+    with pytest.raises(RuntimeError):
+        _remember_then_fail()
+    assert not Resident.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_first_calls_at_the_same_moment_make_one_resident():
+    threads = 6
+    start = threading.Barrier(threads)
+    found: list[int] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            start.wait()
+            with transaction.atomic():
+                found.append(registry.remember(phone="13900001111").pk)
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=call) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert errors == []
+    assert len(found) == threads
+    assert len(set(found)) == 1
+    assert Resident.objects.count() == 1
