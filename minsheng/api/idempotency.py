@@ -17,6 +17,7 @@ from minsheng.accounts.models import ApiKey
 from minsheng.api import canonical
 from minsheng.api.errors import ApiError
 from minsheng.api.models import IdempotencyRecord
+from minsheng.lib import rows
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 Perform = Callable[[], tuple[int, dict[str, Any]]]
@@ -46,8 +47,14 @@ def respond(
                 return _replay(record, digest)
             status, body = perform()
             content = json.dumps(body, ensure_ascii=False)
-            IdempotencyRecord.objects.create(
-                api_key=api_key, key=key, request_hash=digest, status=status, response_json=content
+            rows.insert(
+                IdempotencyRecord(
+                    api_key=api_key,
+                    key=key,
+                    request_hash=digest,
+                    status=status,
+                    response_json=content,
+                )
             )
     except IntegrityError:
         # Another request with this key committed first: everything here rolled back.
@@ -62,13 +69,15 @@ def respond(
     return HttpResponse(content, status=status, content_type="application/json")
 
 
-# Plain SQL: every POST asks this first, and it is nearly always "no".
-_RECORDED = 'SELECT * FROM "api_idempotencyrecord" WHERE "api_key_id" = %s AND "key" = %s'
+# Plain SQL (lib.rows): every POST asks this first, and it is nearly always "no".
+_RECORDED = (
+    f'SELECT {rows.columns(IdempotencyRecord)} FROM "api_idempotencyrecord" '  # noqa: S608
+    'WHERE "api_key_id" = %s AND "key" = %s'
+)
 
 
 def _recorded(api_key: ApiKey, key: str) -> IdempotencyRecord | None:
-    found = list(IdempotencyRecord.objects.raw(_RECORDED, [api_key.pk, key]))
-    return found[0] if found else None
+    return rows.fetch(IdempotencyRecord, _RECORDED, [api_key.pk, key])
 
 
 def _replay(record: IdempotencyRecord, digest: str) -> HttpResponse:

@@ -3,12 +3,14 @@
 from django.utils import timezone
 
 from minsheng.citizens.models import Resident
+from minsheng.lib import rows
 
 # Plain SQL: this runs once for every request filed, on every channel.
-_FIND = 'SELECT "id", "phone", "name", "created_at" FROM "citizens_resident" WHERE "phone" = %s'
+_COLUMNS = rows.columns(Resident)
+_FIND = f'SELECT {_COLUMNS} FROM "citizens_resident" WHERE "phone" = %s'  # noqa: S608
 _ADD = (
     'INSERT INTO "citizens_resident" ("phone", "name", "created_at") VALUES (%s, %s, %s) '
-    'ON CONFLICT ("phone") DO NOTHING RETURNING "id", "phone", "name", "created_at"'
+    f'ON CONFLICT ("phone") DO NOTHING RETURNING {_COLUMNS}'
 )
 
 
@@ -23,10 +25,10 @@ def remember(*, phone: str, name: str = "") -> Resident:
         (_ADD, [phone, name, timezone.now()]),
         (_FIND, [phone]),
     ):
-        found = list(Resident.objects.raw(query, params))
-        if found:
+        resident = rows.fetch(Resident, query, params)
+        if resident is not None:
             break
-    (resident,) = found
+    assert resident is not None  # the last read finds the row, whoever inserted it
     if name and resident.name != name:
         resident.name = name
         resident.save(update_fields=["name"])

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from minsheng.accounts.models import User
+from minsheng.lib import rows
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
@@ -102,7 +103,7 @@ def record(
         prev_hash=prev,
     )
     event.hash = chain.digest(chain.event_content(event), prev)
-    event.save()
+    rows.insert(event)  # every step of every ticket passes here (lib/rows.py says why)
     return event
 
 

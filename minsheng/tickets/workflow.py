@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from minsheng.accounts.models import User
 from minsheng.citizens.models import Resident
+from minsheng.lib import rows
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
@@ -89,7 +90,7 @@ def receive(
         address=address,
     )
     with transaction.atomic(savepoint=False):
-        ticket = Ticket.objects.create(
+        ticket = Ticket(
             number=numbering.next_number(now),
             channel=channel,
             request_type=request_type,
@@ -106,6 +107,7 @@ def receive(
             created_by=actor.user,
             awaiting_route=route_later,
         )
+        rows.insert(ticket)
         data = {"channel": channel}
         steps.record(ticket, Action.RECEIVE, "", Status.RECEIVED, actor, now, data=data)
         if not route_later:
