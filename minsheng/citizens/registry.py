@@ -9,7 +9,7 @@ from minsheng.lib import rows
 _COLUMNS = rows.columns(Resident)
 _FIND = f'SELECT {_COLUMNS} FROM "citizens_resident" WHERE "phone" = %s'  # noqa: S608
 _ADD = (
-    'INSERT INTO "citizens_resident" ("phone", "name", "created_at") VALUES (%s, %s, %s) '
+    'INSERT INTO "citizens_resident" ("phone", "name", "created_at") VALUES (%s, %s, %s) '  # noqa: S608
     f'ON CONFLICT ("phone") DO NOTHING RETURNING {_COLUMNS}'
 )
 
