@@ -1,9 +1,9 @@
-"""The request classifier: character n-grams and jieba words, a calibrated linear model.
+"""The request classifier: character n-grams, jieba words and topics, a calibrated linear model.
 
 Pure: no database. Train with `fit(texts, labels)`; optionally add pseudo-documents from the
 catalogue (names, keywords, descriptions: the prior that makes a cold start useful) and
-unlabelled texts for self-training. `predict` returns ranked labels with probabilities and the
-words that pushed the decision.
+unlabelled texts (they shape the vocabulary and the topics; self-training is optional).
+`predict` returns ranked labels with probabilities and the words that pushed the decision.
 """
 
 import logging
@@ -17,12 +17,16 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.svm import LinearSVC
 
 LARGE = 20_000  # above this many training rows, SGD instead of liblinear
 MAX_CHARS = 2000  # a request's meaning is in its opening; 100 kB pastes are cut, not choked on
+TOPIC_MIN_DOCS = 2000  # fewer texts than this: no topics (measured: they did not help)
+TOPIC_MAX_DOCS = 20_000  # topics are fitted on at most this many texts (a fixed-seed sample)
+TOPIC_FEATURES = 20_000  # ... over the features present in the most texts (8 MB at 100 topics)
 _SPACE = re.compile(r"\s+")
 _MASKED = re.compile(r"[A-Z]\d*[市区县]|[A-Z]\d{4,}|\d+")  # "A市A3区", user ids, numbers
 
@@ -61,7 +65,8 @@ class Prediction:
 class Options:
     """How to train; the defaults are the measured best (docs/triage.md)."""
 
-    words: bool = True  # jieba word unigrams+bigrams beside character n-grams
+    words: bool = True  # jieba word unigrams beside character n-grams
+    topics: int = 100  # LSA dimensions appended to the sparse features (0: none)
     model: str = "svm"  # LinearSVC, probabilities by a calibrated softmax of margins; or "logreg"
     c: float = 1.0  # scaled: LinearSVC gets C = c/10 (chosen by CV, docs/triage.md); logreg c
     prior_weight: float = 0.5  # weight of each catalogue pseudo-document
@@ -74,7 +79,7 @@ class Options:
 class Featurizer:
     """TF-IDF over character 1–3 grams and, optionally, jieba words; fitted once, shared."""
 
-    def __init__(self, *, words: bool = True) -> None:
+    def __init__(self, *, words: bool = True, topics: int = Options.topics) -> None:
         self.chars = TfidfVectorizer(
             analyzer="char",
             ngram_range=(1, 3),
@@ -89,19 +94,56 @@ class Featurizer:
             if words
             else None
         )
+        self.topics = topics
+        # Topic basis: rows of the selected features, `topic_row[feature]` its row or -1.
+        self.topic_basis: np.ndarray | None = None
+        self.topic_row: np.ndarray | None = None
         self._names: np.ndarray | None = None
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         blocks = [self.chars.fit_transform(texts)]
         if self.words is not None:
             blocks.append(self.words.fit_transform(texts))
-        return sparse.hstack(blocks, format="csr")
+        x = sparse.hstack(blocks, format="csr")
+        self._fit_topics(x)
+        return self._with_topics(x)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         blocks = [self.chars.transform(texts)]
         if self.words is not None:
             blocks.append(self.words.transform(texts))
-        return sparse.hstack(blocks, format="csr")
+        return self._with_topics(sparse.hstack(blocks, format="csr"))
+
+    def _fit_topics(self, x: sparse.csr_matrix) -> None:
+        """LSA: a truncated SVD of the TF-IDF matrix, over its most widespread features.
+
+        Unlabelled texts fitted here teach which words go together, which a few hundred
+        labelled examples cannot (docs/triage.md, "Measured quality").
+        """
+        self.topic_basis = self.topic_row = None
+        k = min(self.topics, x.shape[1] - 1)
+        if k < 2 or x.shape[0] < TOPIC_MIN_DOCS:
+            return
+        if x.shape[0] > TOPIC_MAX_DOCS:
+            rows = np.random.default_rng(0).choice(x.shape[0], TOPIC_MAX_DOCS, replace=False)
+            x = x[np.sort(rows)]
+        spread = np.diff(x.tocsc().indptr)  # texts containing each feature
+        columns = np.sort(np.argsort(-spread, kind="stable")[:TOPIC_FEATURES])
+        svd = TruncatedSVD(k, random_state=0).fit(x[:, columns])
+        self.topic_basis = np.ascontiguousarray(svd.components_.T, dtype=np.float32)
+        self.topic_row = np.full(x.shape[1], -1, dtype=np.int32)
+        self.topic_row[columns] = np.arange(len(columns), dtype=np.int32)
+
+    def _with_topics(self, x: sparse.csr_matrix) -> sparse.csr_matrix:
+        """x with its unit-length topic vector appended (x unchanged when there are no topics)."""
+        basis, topic_row = getattr(self, "topic_basis", None), getattr(self, "topic_row", None)
+        if basis is None or topic_row is None:  # also a model pickled before topics existed
+            return x
+        columns = np.flatnonzero(topic_row >= 0)
+        z = np.asarray(x[:, columns] @ basis, dtype=np.float32)
+        norms = np.linalg.norm(z, axis=1, keepdims=True)
+        z = np.divide(z, norms, out=np.zeros_like(z), where=norms > 0)
+        return sparse.hstack([x, sparse.csr_matrix(z)], format="csr")
 
     def transform_one(self, text: str) -> sparse.csr_matrix:
         """`transform([text])` without sklearn's per-call checks: a third of the cost."""
@@ -128,6 +170,15 @@ class Featurizer:
             offset += len(vocabulary)
         idx = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
         data = np.concatenate(values).astype(np.float32) if values else np.zeros(0, np.float32)
+        basis, topic_row = getattr(self, "topic_basis", None), getattr(self, "topic_row", None)
+        if basis is not None and topic_row is not None:
+            rows = topic_row[idx]
+            z = data[rows >= 0] @ basis[rows[rows >= 0]]
+            norm = float(np.sqrt((z * z).sum()))
+            if norm > 0:
+                idx = np.concatenate([idx, offset + np.arange(len(z))])
+                data = np.concatenate([data, (z / norm).astype(np.float32)])
+            offset += basis.shape[1]
         return sparse.csr_matrix((data, idx, [0, len(idx)]), shape=(1, offset))
 
     def _analysers(self) -> dict[int, Any]:
@@ -140,6 +191,8 @@ class Featurizer:
             names = list(self.chars.get_feature_names_out())
             if self.words is not None:
                 names += list(self.words.get_feature_names_out())
+            if getattr(self, "topic_basis", None) is not None:
+                names += [""] * self.topic_basis.shape[1]  # topics explain nothing by name
             self._names = np.array(names, dtype=object)
         return self._names
 
@@ -197,7 +250,7 @@ class Classifier:
             raise ValueError("训练需要至少两个类别的样本。")
         docs = [normalise(t) for t in texts] if matrix is None else []
         if featurizer is None:
-            featurizer = Featurizer(words=self.options.words)
+            featurizer = Featurizer(words=self.options.words, topics=self.options.topics)
             every = featurizer.fit_transform(docs + [d for d, _ in pseudo] + extra)
             x_texts = every[: len(docs)]
             x_pseudo = every[len(docs) : len(docs) + len(pseudo)]

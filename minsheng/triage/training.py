@@ -112,8 +112,10 @@ def fit_version(
     started = time.perf_counter()
     prior = catalogue_prior(catalogue)
     # One vocabulary for every model of this version: history's texts and the catalogue's.
-    # jieba costs a third of a 100,000-ticket retrain and adds nothing measurable at that size.
-    featurizer = Featurizer(words=Options().words and len(rows) <= LARGE)
+    # jieba costs a third of a 100,000-ticket retrain and adds nothing measurable at that size;
+    # topics (LSA) help a small labelled set, and their SVD would break the 60 s budget there.
+    small = len(rows) <= LARGE
+    featurizer = Featurizer(words=Options().words and small, topics=Options().topics * small)
     docs = [normalise(r[0]) for r in rows]
     pseudo = [normalise(d) for ds in (*prior.values(), *REQUEST_TYPE_SEEDS.values()) for d in ds]
     x = featurizer.fit_transform(docs + pseudo)[: len(docs)]

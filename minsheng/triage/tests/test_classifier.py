@@ -2,8 +2,10 @@
 
 import pickle
 
+import numpy as np
 import pytest
 
+from minsheng.triage import classifier
 from minsheng.triage.classifier import Classifier, Options, normalise
 from minsheng.triage.duplicates import bigrams, rank, similarity
 from minsheng.triage.prior import REQUEST_TYPE_SEEDS, Leaf, catalogue_prior
@@ -98,3 +100,51 @@ def test_the_fast_single_text_path_gives_sklearns_features() -> None:
         fast = model.featurizer.transform_one(normalise(text)).toarray()
         slow = model.featurizer.transform([normalise(text)]).toarray()
         assert fast == pytest.approx(slow, abs=1e-6)
+
+
+def _fit_with_topics(monkeypatch: pytest.MonkeyPatch, **options: object) -> Classifier:
+    """The tiny set plus unlabelled variations of it: enough texts (here) for topics."""
+    monkeypatch.setattr(classifier, "TOPIC_MIN_DOCS", 20)
+    texts = [t for ts in TEXTS.values() for t in ts]
+    labels = [k for k, ts in TEXTS.items() for _ in ts]
+    unlabeled = [f"{a}，{b}" for ts in TEXTS.values() for a in ts for b in ts if a != b]
+    return Classifier(Options(topics=4, **options)).fit(texts, labels, unlabeled=unlabeled)
+
+
+def test_topics_from_unlabelled_text_extend_every_feature_path(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = _fit_with_topics(monkeypatch)
+    featurizer = model.featurizer
+    assert featurizer.topic_basis is not None
+    assert featurizer.topic_basis.shape[1] == 4
+    width = featurizer.transform(["停水"]).shape[1]
+    assert width == len(featurizer.names()) == model.weights.shape[0]
+    for text in ["楼下广场舞噪音", "", "完全无关的句子", "停水 停水 停水"]:
+        fast = featurizer.transform_one(normalise(text)).toarray()
+        slow = featurizer.transform([normalise(text)]).toarray()
+        assert fast == pytest.approx(slow, abs=1e-5)
+    topics = featurizer.transform(["小区停水一整天"]).toarray()[0, -4:]
+    assert np.linalg.norm(topics) == pytest.approx(1, abs=1e-5)
+    prediction = model.predict("我家楼下停水了，没水做饭")
+    assert prediction.label == "water"
+    assert prediction.words
+    assert all(len(w) >= 2 for w in prediction.words)
+    again = pickle.loads(pickle.dumps(model))  # noqa: S301
+    assert again.predict("停水").labels == model.predict("停水").labels
+
+
+def test_no_topics_below_the_minimum_or_when_switched_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert _fit().featurizer.topic_basis is None  # 12 texts: too few
+    assert _fit_with_topics(monkeypatch, words=False).featurizer.topic_basis is not None
+    off = Classifier(Options(topics=0)).fit(["停水", "没水"] * 20, ["water", "x"] * 20)
+    assert off.featurizer.topic_basis is None
+
+
+def test_a_model_pickled_before_topics_still_predicts() -> None:
+    model = _fit()
+    del model.featurizer.topic_basis, model.featurizer.topic_row  # an older pickle's state
+    assert model.predict("停水").label == "water"
+    assert model.predict_labels(["停水"]) == ["water"]

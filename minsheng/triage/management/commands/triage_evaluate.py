@@ -47,6 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--model", choices=["svm", "logreg"], default=Options.model)
         parser.add_argument("--c", type=float, default=Options.c)
         parser.add_argument("--no-words", action="store_true", help="character n-grams only")
+        parser.add_argument("--topics", type=int, default=Options.topics, help="LSA dims, 0: none")
         parser.add_argument("--self-training", type=int, default=Options.self_training)
         parser.add_argument("--prior-weight", type=float, default=Options.prior_weight)
         parser.add_argument("--class-weight", choices=["balanced", "none"], default="balanced")
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             prior = {k: v for k, v in tree.items() if not train_labels or k in train_labels}
         options = Options(
             words=not opts["no_words"],
+            topics=opts["topics"],
             model=opts["model"],
             c=opts["c"],
             self_training=opts["self_training"],
