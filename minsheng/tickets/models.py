@@ -77,6 +77,7 @@ class Ticket(models.Model):
         verbose_name="诉求人",
         on_delete=models.PROTECT,
         related_name="tickets",
+        db_index=False,  # ticket_resident_idx leads with it
     )
     title = models.CharField("标题", max_length=100)
     description = models.TextField("诉求内容", max_length=4000)
@@ -101,6 +102,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tickets",
+        db_index=False,  # ticket_unit_status_idx leads with it
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
