@@ -18,6 +18,7 @@ from minsheng.tickets.models import CLOCK_STATUSES, Ticket
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"token": None, "book": None}
+NEVER_EDITED = "never-edited"
 
 
 def ordered_rules() -> QuerySet[DispatchRule]:
@@ -32,14 +33,14 @@ def current_token() -> str | None:
 
 
 def rulebook() -> rules.RuleBook:
-    """The active rules compiled; recompiled when another process (or this one) changed them."""
-    token = current_token()
-    if token is not None and _cache["token"] == token:
+    """The active rules compiled; recompiled when another process (or this one) changed them.
+    No version row yet means no rule was ever saved: the empty book is kept under that name."""
+    token = current_token() or NEVER_EDITED
+    if _cache["book"] is not None and _cache["token"] == token:
         return _cache["book"]  # type: ignore[no-any-return]
     book = rules.compile_rules(specs(DispatchRule.objects.filter(is_active=True)))
-    if token is not None:
-        with _lock:
-            _cache.update(token=token, book=book)
+    with _lock:
+        _cache.update(token=token, book=book)
     return book
 
 

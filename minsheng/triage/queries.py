@@ -25,6 +25,7 @@ from minsheng.triage.training import Bundle, TrainingError, cold_start_bundle, l
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 300
+COLD_CHECK_SECONDS = 10
 LEVEL_OF_KIND = {
     Unit.Kind.CITY: gazetteer.CITY,
     Unit.Kind.DISTRICT: gazetteer.COUNTY,
@@ -86,10 +87,14 @@ def _unpickle(version: ModelVersion) -> Bundle:
 
 
 def cold_start() -> Bundle:
-    """The catalogue-only model, rebuilt when the catalogue changes."""
+    """The catalogue-only model, rebuilt when the catalogue changes (checked at most every
+    COLD_CHECK_SECONDS: a new city classifies every request with it)."""
+    cached = _cache.get("cold")
+    if cached and time.monotonic() - _cache.get("cold_checked", float("-inf")) < COLD_CHECK_SECONDS:
+        return cached[1]
     catalogue = leaves()
     key = hashlib.sha256(repr(sorted(map(repr, catalogue))).encode()).hexdigest()
-    cached = _cache.get("cold")
+    _cache["cold_checked"] = time.monotonic()
     if cached and cached[0] == key:
         return cached[1]
     try:
