@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from minsheng.accounts.models import User
 from minsheng.lib import rows
 from minsheng.orgs.access import standing_of
@@ -105,6 +107,25 @@ def record(
     event.hash = chain.digest(chain.event_content(event), prev)
     rows.insert(event)  # every step of every ticket passes here (lib/rows.py says why)
     return event
+
+
+def resumed_deadline(t: Ticket, now: datetime) -> datetime:
+    """Where the resolve-by deadline goes when the clock restarts after a pause.
+
+    A deadline in working days moves by the working days the pause took (those after the day
+    it began, up to the day it ended), so it stays at close of business on a working day; one
+    in hours (emergencies, utilities) moves by the time the clock stood still.
+    """
+    assert t.resolve_by is not None and t.paused_since is not None  # noqa: PT018 - invariants
+    if policy_of(t).resolve_workdays is None:
+        return t.resolve_by + (now - t.paused_since)
+    calendar = deadlines.official_calendar()
+    paused = calendar.workdays_between(
+        timezone.localtime(t.paused_since).date(), timezone.localtime(now).date()
+    )
+    local = timezone.localtime(t.resolve_by)
+    day, _ = calendar.add_workdays(local.date(), paused)
+    return datetime.combine(day, local.timetz())
 
 
 def start_clocks(

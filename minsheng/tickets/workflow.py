@@ -324,11 +324,9 @@ def pause(ticket: Ticket, *, by: User | Actor, reason: str, at: datetime | None 
 
 @transaction.atomic
 def resume(ticket: Ticket, *, by: User | Actor, note: str = "", at: datetime | None = None) -> None:
-    """Restart the clock; the deadline moves by the time it was paused."""
+    """Restart the clock; the deadline moves by the pause (`steps.resumed_deadline`)."""
     t, actor, now = _begin(ticket, Action.RESUME, by, at)
-    assert t.paused_since is not None
-    assert t.resolve_by is not None
-    moved = t.resolve_by + (now - t.paused_since)
+    moved = steps.resumed_deadline(t, now)
     data = {"resolve_by": [_iso(t.resolve_by), _iso(moved)]}
     t.resolve_by, t.paused_since = moved, None
     t.urged_for = t.escalated_for = ""

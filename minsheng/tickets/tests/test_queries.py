@@ -179,12 +179,12 @@ def test_a_paused_ticket_is_neither_overdue_nor_due_soon(on_street, street_handl
     late = at(2026, 3, 13, 9, 0)
     assert queries.due_state(on_street, late) == ""
     assert list(queries.overdue(supervisor, now=late)) == []
-    # once resumed the deadline has moved by the three paused days
+    # once resumed the deadline has moved by the three working days paused, past the weekend
     workflow.resume(on_street, by=street_handler, at=late)
-    assert on_street.resolve_by == at(2026, 3, 14, 18, 0)
+    assert on_street.resolve_by == at(2026, 3, 16, 18, 0)
     assert queries.due_state(on_street, late) == ""
-    assert queries.due_state(on_street, at(2026, 3, 14, 9, 0)) == "due_soon"
-    assert queries.due_state(on_street, at(2026, 3, 14, 18, 1)) == "overdue"
+    assert queries.due_state(on_street, at(2026, 3, 16, 9, 0)) == "due_soon"
+    assert queries.due_state(on_street, at(2026, 3, 16, 18, 1)) == "overdue"
 
 
 def test_a_replied_or_returned_ticket_is_not_overdue(

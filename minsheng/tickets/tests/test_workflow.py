@@ -7,14 +7,16 @@ timeline, co-handlers, extension requests and ratings before, and compares them 
 import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from conftest import _member, at
 from minsheng.feedback import visits
 from minsheng.feedback.models import Rating
+from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.tickets import chain, workflow
 from minsheng.tickets.models import (
@@ -627,8 +629,9 @@ def test_an_approved_extension_never_moves_a_reopened_deadline_earlier(
 # --- pause / resume ------------------------------------------------------------------------
 
 
-def test_pause_and_resume_move_the_deadline_by_the_paused_time(accepted, street_handler):
+def test_pause_and_resume_move_the_deadline_by_the_paused_working_days(accepted, street_handler):
     old = accepted.resolve_by
+    assert old == at(2026, 3, 11, 18, 0)
     workflow.pause(
         accepted, by=street_handler, reason="等待群众提供施工时段录音", at=at(2026, 3, 3, 9, 0)
     )
@@ -638,11 +641,43 @@ def test_pause_and_resume_move_the_deadline_by_the_paused_time(accepted, street_
     workflow.resume(accepted, by=street_handler, at=at(2026, 3, 6, 15, 30))
     event = assert_moved(accepted, Action.RESUME, Status.ACCEPTED, Status.ACCEPTED)
     assert accepted.paused_since is None
-    assert accepted.resolve_by == old + timedelta(days=3, hours=6, minutes=30)
+    # paused Tuesday morning, resumed Friday afternoon: Wednesday, Thursday and Friday were lost,
+    # so the deadline moves three working days, to close of business on a working day
+    assert accepted.resolve_by == at(2026, 3, 16, 18, 0)
     assert [datetime.fromisoformat(v) for v in event.data["resolve_by"]] == [
         old,
         accepted.resolve_by,
     ]
+
+
+def test_a_pause_over_a_weekend_and_a_holiday_counts_only_working_days(
+    make_ticket, dispatcher, street_handler, city
+):
+    # dispatched Monday 28 September 2026; National Day runs 1–7 October, 10 October is worked
+    ticket = make_ticket(at=at(2026, 9, 28, 9, 0))
+    workflow.dispatch(ticket, to=city["gudong"], by=dispatcher, at=at(2026, 9, 28, 9, 0))
+    workflow.accept(ticket, by=street_handler, at=at(2026, 9, 28, 10, 0))
+    before = ticket.resolve_by
+    workflow.pause(ticket, by=street_handler, reason="等待群众补充材料", at=at(2026, 9, 29, 9, 0))
+    workflow.resume(ticket, by=street_handler, at=at(2026, 10, 9, 9, 0))
+    # lost: 30 September, 8 and 9 October (the holiday week and its weekend do not count)
+    calendar = deadlines.official_calendar()
+    day, _ = calendar.add_workdays(timezone.localtime(before).date(), 3)
+    assert ticket.resolve_by == datetime.combine(day, time(18, 0), tzinfo=at(2026, 1, 1).tzinfo)
+    assert calendar.is_workday(timezone.localtime(ticket.resolve_by).date())
+
+
+def test_an_hour_deadline_moves_by_the_time_the_clock_stood_still(
+    make_ticket, dispatcher, street_handler, city, catalogue
+):
+    DeadlinePolicy.objects.filter(code="utility").update(allow_pause=True)
+    ticket = make_ticket(category=catalogue["water_cut"], request_type="help", at=MONDAY)
+    workflow.dispatch(ticket, to=city["gudong"], by=dispatcher, at=MONDAY)
+    workflow.accept(ticket, by=street_handler, at=MONDAY + timedelta(hours=1))
+    before = ticket.resolve_by
+    workflow.pause(ticket, by=street_handler, reason="等待物业开门", at=MONDAY + timedelta(hours=2))
+    workflow.resume(ticket, by=street_handler, at=MONDAY + timedelta(hours=5, minutes=30))
+    assert ticket.resolve_by == before + timedelta(hours=3, minutes=30)
 
 
 def test_pause_twice_or_resume_without_pause_is_refused(accepted, street_handler):
