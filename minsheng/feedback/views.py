@@ -102,17 +102,8 @@ def rating_link(request: HttpRequest, token: str) -> HttpResponse:
     Valid once: only while the round it names still awaits its rating, and until it expires.
     """
     claim = read_token(token)
-    ticket = (
-        Ticket.objects.filter(number=claim.number).only("number", "status", "reopen_count").first()
-        if claim
-        else None
-    )
-    if (
-        claim is None
-        or ticket is None
-        or ticket.status != Status.REPLIED
-        or ticket.reopen_count + 1 != claim.round
-    ):
+    ticket = queries.awaiting_rating(claim.number, reply_round=claim.round) if claim else None
+    if ticket is None:
         messages.info(request, _("评价链接已使用或已失效，请输入工单编号和手机号后四位查询。"))
         return redirect("feedback:track")
     numbers = [n for n in _proved(request) if n != ticket.number]

@@ -128,6 +128,17 @@ def dispatch_targets() -> QuerySet[Unit]:
     return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.CENTRE)
 
 
+def awaiting_rating(number: str, *, reply_round: int) -> Ticket | None:
+    """The ticket with this number if it still awaits the rating of its reply `reply_round`.
+
+    The signed link of the return-visit SMS is the proof here: it names both.
+    """
+    ticket = Ticket.objects.filter(number=number).only("number", "status", "reopen_count").first()
+    if ticket is None or ticket.status != Status.REPLIED or ticket.reopen_count + 1 != reply_round:
+        return None
+    return ticket
+
+
 def for_resident(number: str, *, last4: str) -> Ticket | None:
     """The ticket with this number whose resident's phone ends in `last4`, else None.
 
