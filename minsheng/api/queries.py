@@ -11,7 +11,6 @@ from minsheng.accounts import keys
 from minsheng.accounts.models import ApiKey, User
 from minsheng.api.errors import ApiError
 from minsheng.api.models import KeyBinding
-from minsheng.orgs.access import Standing
 from minsheng.orgs.models import Membership, Unit
 from minsheng.taxonomy.models import Category
 from minsheng.tickets import queries
@@ -39,17 +38,6 @@ class Caller:
         """The system itself, as the timeline names it."""
         return Actor(label=f"接口：{self.key.name}"[:60], kind="system")
 
-    def viewer(self) -> User:
-        """A stand-in member with the key's reach, so tickets.queries scopes the key exactly as
-        it scopes a person: bound keys like a handler of their units, others like the centre."""
-        if self.is_bound:
-            standing = Standing(unit_roles={p: frozenset({"handler"}) for p in self.unit_paths})
-        else:
-            standing = Standing(is_admin=True)
-        viewer = User(username=f"api:{self.key.prefix}")
-        viewer._minsheng_standing = standing  # type: ignore[attr-defined]
-        return viewer
-
 
 def caller_for_token(token: str) -> Caller | None:
     """The caller a bearer token proves, or None; remembered for REMEMBER_SECONDS per process,
@@ -76,7 +64,9 @@ def caller_for(key: ApiKey) -> Caller:
 
 def tickets_for(caller: Caller) -> QuerySet[Ticket]:
     """The tickets this key may read and act on."""
-    return queries.visible_to(caller.viewer()).select_related("place", "merged_into")
+    # Bound keys see what a handler of their units sees; the others, like the centre, all.
+    paths = caller.unit_paths if caller.is_bound else None
+    return queries.visible_in(paths).select_related("place", "merged_into")
 
 
 def ticket_for(caller: Caller, number: str) -> Ticket:

@@ -18,11 +18,17 @@ from minsheng.tickets.models import CLOCK_STATUSES, CoHandler, Status, Ticket, U
 def visible_to(user: User) -> QuerySet[Ticket]:
     """Tickets the user may see: all at the centre; else those of their units and units below."""
     standing = standing_of(user)
+    return visible_in(None if standing.is_centre else standing.unit_paths)
+
+
+def visible_in(unit_paths: Iterable[str] | None) -> QuerySet[Ticket]:
+    """Every ticket (None), or those whose main unit or a co-handler is one of these units or
+    below: what a member of them sees, or a system key bound to them."""
     tickets = Ticket.objects.select_related("category__parent", "unit", "resident")
-    if standing.is_centre:
+    if unit_paths is None:
         return tickets
     condition = Q(pk__in=[])
-    for path in standing.unit_paths:
+    for path in unit_paths:
         condition |= Q(unit__path__startswith=path) | Exists(
             CoHandler.objects.filter(ticket=OuterRef("pk"), unit__path__startswith=path)
         )
