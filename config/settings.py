@@ -195,6 +195,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MINSHENG_CITY_PREFIX = env("MINSHENG_CITY_PREFIX", "FZ")
 # PostgreSQL: draw ticket numbers on a connection of their own (tickets/numbering.py).
 MINSHENG_NUMBERING_OWN_CONNECTION = env_bool("MINSHENG_NUMBERING_OWN_CONNECTION", default=True)
+# New API tickets arriving together in one web process are written in one transaction, at
+# most this many (docs/api.md, "Throughput"); 1 writes each on its own.
+MINSHENG_INTAKE_BATCH = env_int("MINSHENG_INTAKE_BATCH", 32)
 MINSHENG_TILE_URL = env("MINSHENG_TILE_URL")
 MINSHENG_DUE_SOON_HOURS = env_int("MINSHENG_DUE_SOON_HOURS", 24)
 MINSHENG_AUTO_DISPATCH_CONFIDENCE = float(env("MINSHENG_AUTO_DISPATCH_CONFIDENCE", "0.8"))

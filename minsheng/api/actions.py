@@ -229,11 +229,27 @@ def perform(
 
 def file_ticket(caller: Caller, body: TicketIn) -> tuple[int, dict[str, Any]]:
     """File a new ticket through intake, as the key's system."""
+    data = ticket_data(caller, body)
+    ticket = submissions.submit(data, by=caller.actor, route_later=True)
+    return 201, ticket_out(ticket, full_phone=caller.sees_phone)
+
+
+def ticket_data(caller: Caller, body: TicketIn) -> dict[str, Any]:
+    """The new ticket's data for intake, checked as intake will (422 if refused)."""
     data = body.model_dump()
     data["category"] = queries.category_by_code(body.category)
     data["place"] = queries.unit_by_code(body.place, field="place") if body.place else None
     try:
-        ticket = submissions.submit(data, by=caller.actor, route_later=True)
+        submissions.check(data, by=caller.actor)
     except WorkflowError as error:
         raise ApiError(422, "rejected", str(error)) from error
-    return 201, ticket_out(ticket, full_phone=caller.sees_phone)
+    return data
+
+
+def file_tickets(batch: list[tuple[Caller, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+    """File checked tickets that arrived together (`ticket_data`) in one transaction."""
+    tickets = submissions.submit_many([(data, caller.actor) for caller, data in batch])
+    return [
+        (201, ticket_out(t, full_phone=caller.sees_phone))
+        for (caller, _), t in zip(batch, tickets, strict=True)
+    ]

@@ -5,6 +5,7 @@ Every POST runs through `idempotency.respond`; every error has the ErrorOut shap
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -127,12 +128,17 @@ def create_ticket(
     request: HttpRequest, payload: TicketIn, idempotency_key: str | None = IDEMPOTENCY_KEY
 ) -> HttpResponse:
     caller: Caller = request.auth  # type: ignore[attr-defined]
-    return idempotency.respond(
+    return _filing.respond(
         request,
         api_key=caller.key,
         key=idempotency_key,
+        prepare=lambda: (caller, actions.ticket_data(caller, payload)),
         perform=lambda: actions.file_ticket(caller, payload),
     )
+
+
+# New tickets arriving together in this process are written together (docs/api.md).
+_filing = idempotency.Grouped(actions.file_tickets, limit=settings.MINSHENG_INTAKE_BATCH)
 
 
 @api.get(

@@ -221,7 +221,8 @@ def ticket_out(ticket: Ticket, *, full_phone: bool) -> dict[str, Any]:
     return {
         "number": ticket.number,
         "status": ticket.status,
-        "status_label": str(ticket.get_status_display()),
+        # Status(...).label: get_status_display() rebuilds the choices dict on every call.
+        "status_label": str(Status(ticket.status).label),
         "channel": ticket.channel,
         "request_type": ticket.request_type,
         "category": {"code": ticket.category.code, "name": ticket.category.name},

@@ -1,5 +1,7 @@
 """The resident record: the one place a resident's phone and name are written."""
 
+from collections.abc import Iterable
+
 from django.utils import timezone
 
 from minsheng.citizens.models import Resident
@@ -7,29 +9,46 @@ from minsheng.lib import rows
 
 # Plain SQL: this runs once for every request filed, on every channel.
 _COLUMNS = rows.columns(Resident)
-_FIND = f'SELECT {_COLUMNS} FROM "citizens_resident" WHERE "phone" = %s'  # noqa: S608
-_ADD = (
-    'INSERT INTO "citizens_resident" ("phone", "name", "created_at") VALUES (%s, %s, %s) '  # noqa: S608
-    f'ON CONFLICT ("phone") DO NOTHING RETURNING {_COLUMNS}'
-)
 
 
 def remember(*, phone: str, name: str = "") -> Resident:
-    """The resident with this (normalised) phone, created on first contact; name kept current.
+    """The resident with this (normalised) phone, created on first contact; name kept current."""
+    return remember_many([(phone, name)])[phone]
 
-    A repeat caller is one read and takes no lock; a new one is one insert (no savepoint, so it
+
+def remember_many(callers: Iterable[tuple[str, str]]) -> dict[str, Resident]:
+    """The residents with these (normalised phone, name) pairs by phone, as `remember`.
+
+    Known callers are one read and take no lock; new ones one insert more (no savepoint, so it
     fits inside any channel's transaction). Two first calls at once: the loser reads the winner's.
     """
-    for query, params in (
-        (_FIND, [phone]),
-        (_ADD, [phone, name, timezone.now()]),
-        (_FIND, [phone]),
-    ):
-        resident = rows.fetch(Resident, query, params)
-        if resident is not None:
-            break
-    assert resident is not None  # the last read finds the row, whoever inserted it
-    if name and resident.name != name:
-        resident.name = name
-        resident.save(update_fields=["name"])
-    return resident
+    names: dict[str, str] = {}
+    for phone, name in callers:
+        names[phone] = name or names.get(phone, "")
+    found = _find(list(names))
+    missing = [p for p in names if p not in found]
+    if missing:
+        now = timezone.now()
+        values = [v for p in missing for v in (p, names[p], now)]
+        added = rows.fetch_all(
+            Resident,
+            'INSERT INTO "citizens_resident" ("phone", "name", "created_at") '  # noqa: S608
+            f"VALUES {', '.join(['(%s, %s, %s)'] * len(missing))} "
+            f'ON CONFLICT ("phone") DO NOTHING RETURNING {_COLUMNS}',
+            values,
+        )
+        found.update({r.phone: r for r in added})
+        if len(found) < len(names):  # inserted meanwhile by another transaction
+            found.update(_find([p for p in names if p not in found]))
+    for phone, name in names.items():
+        resident = found[phone]
+        if name and resident.name != name:
+            resident.name = name
+            resident.save(update_fields=["name"])
+    return found
+
+
+def _find(phones: list[str]) -> dict[str, Resident]:
+    where = f'"phone" IN ({rows.placeholders(len(phones))})'
+    sql = f'SELECT {_COLUMNS} FROM "citizens_resident" WHERE {where}'  # noqa: S608
+    return {r.phone: r for r in rows.fetch_all(Resident, sql, phones)}

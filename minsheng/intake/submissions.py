@@ -8,11 +8,12 @@ from django.db import transaction
 from minsheng.accounts.models import User
 from minsheng.citizens import registry
 from minsheng.citizens.masking import normalise_phone
+from minsheng.citizens.models import Resident
 from minsheng.dispatch import routing
 from minsheng.taxonomy.models import RequestType
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Channel, Ticket, Urgency
-from minsheng.tickets.workflow import Actor, WorkflowError
+from minsheng.tickets.workflow import Actor, NewRequest, WorkflowError
 from minsheng.triage import training
 from minsheng.triage.suggest import agreement, suggest
 
@@ -38,6 +39,42 @@ def submit(
     Everything is checked first: WorkflowError when the phone or the request is not acceptable,
     and nothing written. The writes then join the caller's transaction.
     """
+    phone = check(data, by=by)
+    with transaction.atomic(savepoint=False):
+        resident = registry.remember(phone=phone, name=_name(data))
+        (ticket,) = workflow.receive_many(
+            [_request(data, resident, by)],
+            at=data.get("received_at"),  # batch import: the sheet's own date; None means now
+            route_later=route_later,
+        )
+        answer = (data.get("answer") or "").strip()
+        if answer and data["request_type"] == RequestType.CONSULT:
+            workflow.answer(ticket, text=answer, by=by)
+        elif not route_later:
+            routing.route_new(ticket, confidence=confidence)
+    return ticket
+
+
+def submit_many(requests: list[tuple[dict[str, Any], User | Actor]]) -> list[Ticket]:
+    """Record requests from other systems that arrived together, in the caller's transaction:
+    the same statements as for one. The worker routes them (`route_later`); all are checked
+    before any is written."""
+    phones = [check(data, by=by) for data, by in requests]
+    with transaction.atomic(savepoint=False):
+        residents = registry.remember_many(
+            (phone, _name(data)) for phone, (data, _) in zip(phones, requests, strict=True)
+        )
+        return workflow.receive_many(
+            [
+                _request(data, residents[phone], by)
+                for phone, (data, by) in zip(phones, requests, strict=True)
+            ],
+            route_later=True,
+        )
+
+
+def check(data: dict[str, Any], *, by: User | Actor) -> str:
+    """Refuse (WorkflowError) what `submit` would refuse, writing nothing; else the phone."""
     phone = normalise_phone(data["phone"])
     if not phone:
         raise WorkflowError("请输入正确的电话号码")
@@ -50,15 +87,15 @@ def submit(
         description=data["description"],
         address=data.get("address") or "",
     )
-    with transaction.atomic(savepoint=False):
-        return _write(phone, data, by=by, confidence=confidence, route_later=route_later)
+    return phone
 
 
-def _write(
-    phone: str, data: dict[str, Any], *, by: User | Actor, confidence: float, route_later: bool
-) -> Ticket:
-    resident = registry.remember(phone=phone, name=(data.get("name") or "").strip())
-    ticket = workflow.receive(
+def _name(data: dict[str, Any]) -> str:
+    return (data.get("name") or "").strip()
+
+
+def _request(data: dict[str, Any], resident: Resident, by: User | Actor) -> NewRequest:
+    return NewRequest(
         channel=data.get("channel") or Channel.HOTLINE,
         request_type=data["request_type"],
         category=data["category"],
@@ -71,15 +108,7 @@ def _write(
         lat=data.get("lat"),
         place=data.get("place"),
         by=by,
-        at=data.get("received_at"),  # batch import: the sheet's own date; None means now
-        route_later=route_later,
     )
-    answer = (data.get("answer") or "").strip()
-    if answer and data["request_type"] == RequestType.CONSULT:
-        workflow.answer(ticket, text=answer, by=by)
-    elif not route_later:
-        routing.route_new(ticket, confidence=confidence)
-    return ticket
 
 
 def learn_from(ticket: Ticket, *, by: User) -> None:

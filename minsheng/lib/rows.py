@@ -1,6 +1,7 @@
-"""Single-row reads and inserts for the intake's hot path, without the ORM's query building.
+"""Reads and inserts for the intake's hot path, without the ORM's query building.
 
-On a busy channel every request stores a ticket, its first event and an idempotency record;
+On a busy channel every request stores a ticket, its first event and an idempotency record
+(several requests' rows at once when they are written together, `lib.groupcommit`);
 building those statements through the queryset machinery cost more CPU than PostgreSQL spent
 running them (docs/api.md, "Throughput"). Here the INSERT of each model is built once per
 process from its fields, and values are prepared by the fields themselves exactly as
@@ -8,40 +9,87 @@ process from its fields, and values are prepared by the fields themselves exactl
 same. No signals are sent: use this only for models that have no receivers.
 """
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
+
+# Fields whose preparation returns a value of this exact type unchanged (CharField.to_python,
+# IntegerField's int(), …): such values go to the driver as they are. Any other value, and
+# every other field (dates, JSON, subclasses with their own prep), goes through the field.
+_AS_IS: dict[type[Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.BooleanField: bool,
+}
 
 
 def insert(obj: Model) -> None:
     """Store a new `obj` (of a model with an automatic id) as `obj.save()` would, in one
     INSERT … RETURNING, and set its pk."""
-    sql, fields = _insert_statement(type(obj), connection.vendor)
-    values = [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields]
+    insert_many([obj])
+
+
+def insert_many(objs: Sequence[Model]) -> None:
+    """Store new objects of one model in one multi-row INSERT … RETURNING and set their pks
+    (rows come back in the order given, which `bulk_create` relies on too)."""
+    if not objs:
+        return
+    sql, fields = _insert_statement(type(objs[0]), connection.vendor, len(objs))
+    values = []
+    for obj in objs:
+        for field, as_is in fields:
+            if as_is is not None:
+                value = getattr(obj, field.attname)
+                if value is None or type(value) is as_is:
+                    values.append(value)
+                    continue
+            values.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        (obj.pk,) = cursor.fetchone()
-    obj._state.adding = False
-    obj._state.db = connection.alias
+        pks = cursor.fetchall()
+    for obj, (pk,) in zip(objs, pks, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
-def fetch(model: type[M], sql: str, params: list[Any]) -> M | None:
+def fetch(model: type[M], sql: str, params: Sequence[Any]) -> M | None:
     """The first row of `sql` (which selects all of `model`'s columns, in field order)."""
+    found = fetch_all(model, sql, params, first=True)
+    return found[0] if found else None
+
+
+def fetch_all(model: type[M], sql: str, params: Sequence[Any], *, first: bool = False) -> list[M]:
+    """The rows of `sql` (all of `model`'s columns, in field order) as instances."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        found = [cursor.fetchone()] if first else cursor.fetchall()
     names, converters = _reading(model, connection.vendor)
-    values = list(row)
-    for i, chain in converters:
-        for convert, expression in chain:
-            values[i] = convert(values[i], expression, connection)
-    return model.from_db(connection.alias, names, values)
+    objs = []
+    for row in found:
+        if row is None:
+            continue
+        values = list(row)
+        for i, chain in converters:
+            for convert, expression in chain:
+                values[i] = convert(values[i], expression, connection)
+        objs.append(model.from_db(connection.alias, names, values))
+    return objs
+
+
+def placeholders(count: int) -> str:
+    """`%s, %s, …` for an IN list of `count` parameters."""
+    return ", ".join(["%s"] * count)
 
 
 def columns(model: type[Model]) -> str:
@@ -49,16 +97,27 @@ def columns(model: type[Model]) -> str:
     return ", ".join(f'"{f.column}"' for f in model._meta.concrete_fields)
 
 
+Prepared = list[tuple[Field[Any, Any], type | None]]
+
+
 @cache
-def _insert_statement(model: type[Model], vendor: str) -> tuple[str, list[Field[Any, Any]]]:
+def _insert_statement(model: type[Model], vendor: str, count: int) -> tuple[str, Prepared]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    tuples = ", ".join([f"({placeholders(len(fields))})"] * count)
     pk = connection.ops.quote_name(model._meta.pk.column)
     table = connection.ops.quote_name(model._meta.db_table)
     # Names come from the model's own meta, values are parameters.
-    statement = f"INSERT INTO {table} ({names}) VALUES ({placeholders}) RETURNING {pk}"  # noqa: S608
-    return statement, fields
+    statement = f"INSERT INTO {table} ({names}) VALUES {tuples} RETURNING {pk}"  # noqa: S608
+    return statement, [(f, _as_is(f)) for f in fields]
+
+
+def _as_is(field: Field[Any, Any]) -> type | None:
+    """The value type that needs no preparation for this field, if there is one."""
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field
+        return int if type(target) in (models.AutoField, models.BigAutoField) else None
+    return _AS_IS.get(type(field))
 
 
 @cache

@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 _NEXT = (
-    'INSERT INTO "tickets_ticketsequence" ("key", "last") VALUES (%s, 1) '
-    'ON CONFLICT ("key") DO UPDATE SET "last" = "tickets_ticketsequence"."last" + 1 '
+    'INSERT INTO "tickets_ticketsequence" ("key", "last") VALUES (%s, %s) '
+    'ON CONFLICT ("key") DO UPDATE SET "last" = "tickets_ticketsequence"."last" + %s '
     'RETURNING "last"'
 )
 _own = threading.local()
@@ -26,14 +26,20 @@ _own = threading.local()
 
 def next_number(at: datetime) -> str:
     """Issue the next number of the day, for a ticket stored in the caller's transaction."""
+    return next_numbers(at, 1)[0]
+
+
+def next_numbers(at: datetime, count: int) -> list[str]:
+    """Issue the day's next `count` numbers with one statement, in order."""
     key = f"{settings.MINSHENG_CITY_PREFIX}{timezone.localtime(at):%y%m%d}"
+    params = [key, count, count]
     if connection.vendor == "postgresql" and settings.MINSHENG_NUMBERING_OWN_CONNECTION:
-        last = _draw_on_own_connection(key)
+        last = _draw_on_own_connection(params)
     else:
         with connection.cursor() as cursor:
-            cursor.execute(_NEXT, [key])
+            cursor.execute(_NEXT, params)
             (last,) = cursor.fetchone()
-    return f"{key}{last:04d}"
+    return [f"{key}{n:04d}" for n in range(last - count + 1, last + 1)]
 
 
 def close() -> None:
@@ -44,11 +50,11 @@ def close() -> None:
         _own.connection = None
 
 
-def _draw_on_own_connection(key: str) -> int:
+def _draw_on_own_connection(params: list[object]) -> int:
     for attempt in (1, 2):
         own = _connection()
         try:
-            return int(own.execute(_NEXT, [key]).fetchone()[0])  # type: ignore[index]
+            return int(own.execute(_NEXT, params).fetchone()[0])  # type: ignore[index]
         except psycopg.OperationalError:
             own.close()  # the server restarted or dropped us: reconnect once
             if attempt == 2:

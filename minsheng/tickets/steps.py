@@ -19,7 +19,6 @@ from minsheng.tickets import chain
 from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketEvent, Urgency
 from minsheng.tickets.transitions import (
     RECEIVE_ROLES,
-    Action,
     Actor,
     WorkflowError,
     as_actor,
@@ -83,13 +82,30 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> TicketEvent:
-    """Append the next event to the ticket's chain (a receive starts it: nothing to look up)."""
-    last = (
-        None
-        if action == Action.RECEIVE
-        else ticket.events.order_by("-seq").values_list("seq", "hash").first()
-    )
+    """Append the next event to the ticket's chain."""
+    last = ticket.events.order_by("-seq").values_list("seq", "hash").first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, "")
+    event = new_event(ticket, action, from_status, to_status, actor, at, unit=unit, note=note,
+                      data=data, seq=seq, prev=prev)  # fmt: skip
+    rows.insert(event)  # every step of every ticket passes here (lib/rows.py says why)
+    return event
+
+
+def new_event(
+    ticket: Ticket,
+    action: str,
+    from_status: str,
+    to_status: str,
+    actor: Actor,
+    at: datetime,
+    *,
+    unit: Unit | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    seq: int = 1,
+    prev: str = "",
+) -> TicketEvent:
+    """The event after `prev` (the first of a timeline by default), hashed, not yet stored."""
     event = TicketEvent(
         ticket=ticket,
         seq=seq,
@@ -105,7 +121,6 @@ def record(
         prev_hash=prev,
     )
     event.hash = chain.digest(chain.event_content(event), prev)
-    rows.insert(event)  # every step of every ticket passes here (lib/rows.py says why)
     return event
 
 

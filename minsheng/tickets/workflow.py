@@ -14,14 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.citizens.models import Resident
-from minsheng.lib import rows
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category
-from minsheng.tickets import files, notices, numbering, steps
+from minsheng.tickets import files, notices, steps
 from minsheng.tickets.models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
@@ -32,6 +30,7 @@ from minsheng.tickets.models import (
     Ticket,
     Urgency,
 )
+from minsheng.tickets.receiving import NewRequest, receive, receive_many  # re-exported
 from minsheng.tickets.steps import MAX_TEXT, check_new
 from minsheng.tickets.steps import iso as _iso
 from minsheng.tickets.steps import optional as _optional
@@ -53,66 +52,11 @@ from minsheng.tickets.transitions import (  # re-exported: callers know only the
     roles_of,
 )
 
-__all__ = ["MAX_TEXT", "RECEIVE_ROLES", "SYSTEM", "TRANSITIONS", "Action", "Actor", "WorkflowError",
-           "allowed_actions", "check_new", "resident_actor", "roles_of"]  # fmt: skip
+__all__ = ["MAX_TEXT", "RECEIVE_ROLES", "SYSTEM", "TRANSITIONS", "Action", "Actor", "NewRequest",
+           "WorkflowError", "allowed_actions", "check_new", "receive", "receive_many",
+           "resident_actor", "roles_of"]  # fmt: skip
 
 # --- the write functions -------------------------------------------------------------------
-
-
-def receive(
-    *,
-    channel: str,
-    request_type: str,
-    category: Category,
-    resident: Resident,
-    title: str,
-    description: str,
-    by: User | Actor,
-    urgency: str = Urgency.NORMAL,
-    address: str = "",
-    lon: float | None = None,
-    lat: float | None = None,
-    place: Unit | None = None,
-    at: datetime | None = None,
-    route_later: bool = False,
-) -> Ticket:
-    """Record a new request (受理): number it and open its timeline, in the caller's transaction
-    (checked first: a refusal writes nothing). `route_later`: the worker classifies, dispatches
-    and sends the receipt (`dispatch.routing.route_waiting`)."""
-    actor, now = as_actor(by), at or timezone.now()
-    title, description, address = check_new(
-        by=actor,
-        category=category,
-        request_type=request_type,
-        urgency=urgency,
-        title=title,
-        description=description,
-        address=address,
-    )
-    with transaction.atomic(savepoint=False):
-        ticket = Ticket(
-            number=numbering.next_number(now),
-            channel=channel,
-            request_type=request_type,
-            category=category,
-            urgency=urgency,
-            resident=resident,
-            title=title,
-            description=description,
-            address=address,
-            lon=lon,
-            lat=lat,
-            place=place,
-            received_at=now,
-            created_by=actor.user,
-            awaiting_route=route_later,
-        )
-        rows.insert(ticket)
-        data = {"channel": channel}
-        steps.record(ticket, Action.RECEIVE, "", Status.RECEIVED, actor, now, data=data)
-        if not route_later:
-            notices.received(ticket, at=now)
-    return ticket
 
 
 @transaction.atomic

@@ -71,3 +71,26 @@ def test_fetch_reads_a_row_as_the_orm_would_and_none_when_there_is_none() -> Non
     assert (found.pk, found.phone, found.name) == (resident.pk, "13812345678", "张先生")
     assert found.created_at == Resident.objects.get().created_at  # aware datetime on SQLite too
     assert rows.fetch(Resident, sql, ["13900000000"]) is None
+
+
+@pytest.mark.django_db
+def test_values_passed_as_they_are_are_what_the_fields_would_prepare() -> None:
+    from django.db import connection
+
+    from minsheng.api.models import IdempotencyRecord
+
+    samples = {str: "值 value", int: 7, bool: True}
+    checked = 0
+    for model in (Ticket, TicketEvent, IdempotencyRecord, Resident):
+        for field in model._meta.concrete_fields:
+            as_is = rows._as_is(field)
+            if as_is is None:
+                continue
+            value = samples[as_is]
+            prepared = field.get_db_prep_save(value, connection)
+            assert prepared == value, field
+            # PostgreSQL wraps integers in psycopg's Int2/Int4/Int8 (int subclasses) to type
+            # server-side parameters; a plain int stores the same value.
+            assert isinstance(prepared, as_is), field
+            checked += 1
+    assert checked > 20
