@@ -27,6 +27,21 @@ def test_a_new_name_replaces_the_old_one():
     assert Resident.objects.get().name == "张建国"
 
 
+@pytest.mark.django_db
+def test_many_callers_at_once_known_new_and_repeated():
+    known = registry.remember(phone="13812345678", name="张先生")
+    found = registry.remember_many(
+        [("13812345678", ""), ("13900001111", "李女士"), ("13900001111", ""), ("13700002222", "")]
+    )
+
+    assert set(found) == {"13812345678", "13900001111", "13700002222"}
+    assert found["13812345678"].pk == known.pk
+    assert found["13812345678"].name == "张先生"
+    assert found["13900001111"].name == "李女士"  # the name given once is kept
+    assert Resident.objects.count() == 3
+    assert Resident.objects.get(phone="13700002222").pk == found["13700002222"].pk
+
+
 def _remember_then_fail() -> None:
     with transaction.atomic():
         registry.remember(phone="13812345678", name="张先生")

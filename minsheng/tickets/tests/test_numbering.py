@@ -30,6 +30,15 @@ def test_the_sequence_counts_up_within_a_day():
 
 
 @pytest.mark.django_db
+def test_several_numbers_are_drawn_at_once_in_order():
+    day = at(2026, 3, 2, 9, 0)
+    assert numbering.next_number(day) == "FZ2603020001"
+    assert numbering.next_numbers(day, 3) == ["FZ2603020002", "FZ2603020003", "FZ2603020004"]
+    assert numbering.next_numbers(at(2026, 3, 4, 9, 0), 2) == ["FZ2603040001", "FZ2603040002"]
+    assert numbering.next_number(day) == "FZ2603020005"
+
+
+@pytest.mark.django_db
 def test_the_sequence_restarts_the_next_day():
     assert numbering.next_number(at(2026, 3, 2, 23, 59, 59)) == "FZ2603020001"
     assert numbering.next_number(at(2026, 3, 2, 23, 59, 59)) == "FZ2603020002"

@@ -5,6 +5,7 @@ timeline, co-handlers, extension requests and ratings before, and compares them 
 """
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
@@ -16,6 +17,7 @@ from django.utils import timezone
 from conftest import _member, at
 from minsheng.feedback import visits
 from minsheng.feedback.models import Rating
+from minsheng.notifications.models import Notification
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.tickets import chain, workflow
@@ -26,6 +28,7 @@ from minsheng.tickets.models import (
     Status,
     Ticket,
     TicketEvent,
+    TicketSequence,
 )
 from minsheng.tickets.workflow import SYSTEM, Action, WorkflowError
 
@@ -156,6 +159,43 @@ def test_receive_refuses_a_unit_handler_and_a_blank_description(make_ticket, str
         make_ticket(request_type="suggestion")  # the noise leaf takes no suggestions
     assert Ticket.objects.count() == before
     assert TicketEvent.objects.count() == 0
+
+
+def test_receive_many_numbers_in_order_and_opens_every_timeline(catalogue, resident, agent, city):
+    requests = [
+        workflow.NewRequest(
+            channel="api",
+            request_type="complaint",
+            category=catalogue["noise"],
+            resident=resident,
+            title="",
+            description=f"夜间施工噪音 第{i}件",
+            by=agent,
+        )
+        for i in range(3)
+    ]
+    tickets = workflow.receive_many(requests, at=MONDAY, route_later=True)
+
+    assert [t.number for t in tickets] == [f"FZ260302{i:04d}" for i in (1, 2, 3)]
+    for i, ticket in enumerate(tickets):
+        stored = Ticket.objects.get(pk=ticket.pk)
+        assert stored.description == f"夜间施工噪音 第{i}件"
+        assert stored.title == stored.description  # no title: the text's start
+        assert stored.awaiting_route
+        event = stored.events.get()
+        assert event.hash == chain.digest(chain.event_content(event), "")
+    assert Notification.objects.count() == 0  # the worker sends routed-later tickets' receipts
+
+
+def test_receive_many_writes_nothing_when_any_request_is_refused(catalogue, resident, agent):
+    good = workflow.NewRequest(
+        "api", "complaint", catalogue["noise"], resident, "", "噪音", by=agent
+    )
+    blank = dataclasses.replace(good, description=" ")
+    with pytest.raises(WorkflowError, match="诉求内容"):
+        workflow.receive_many([good, blank])
+    assert Ticket.objects.count() == 0
+    assert TicketSequence.objects.count() == 0
 
 
 # --- dispatch ------------------------------------------------------------------------------
