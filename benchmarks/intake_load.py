@@ -5,7 +5,7 @@ an API key, starts `minsheng serve` on a free loopback port, and has C threads P
 over keep-alive connections, each with its own Idempotency-Key. Afterwards every acknowledged
 ticket must exist exactly once. Progress goes to stderr; the last stdout line is one JSON object.
 
-    .venv/bin/python benchmarks/intake_load.py --seconds 30 --clients 16
+    .venv/bin/python benchmarks/intake_load.py --seconds 30 --clients 16 --workers 2 --threads 8
 """
 
 import argparse
@@ -163,8 +163,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     parser.add_argument("--warmup", type=float, default=2, help="seconds not timed")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
