@@ -1,6 +1,7 @@
 """The native API (django-ninja): thin handlers that authenticate, parse, and call actions.
 
-Every POST runs through `idempotency.respond`; every error has the ErrorOut shape.
+Every POST runs once per Idempotency-Key (`idempotency`: new tickets arriving together are
+written together); every error has the ErrorOut shape.
 """
 
 from typing import Any

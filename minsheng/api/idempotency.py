@@ -129,7 +129,7 @@ class Grouped(Generic[Item]):
                 elif ident not in seen:  # a second use in this batch goes alone, afterwards
                     seen.add(ident)
                     fresh.append(i)
-            results = self._perform_many([batch[i].item for i in fresh])
+            results = self._perform_many([batch[i].item for i in fresh]) if fresh else []
             records = []
             for i, (status, body) in zip(fresh, results, strict=True):
                 p, content = batch[i], json.dumps(body, ensure_ascii=False)

@@ -25,6 +25,8 @@ def remember_many(callers: Iterable[tuple[str, str]]) -> dict[str, Resident]:
     names: dict[str, str] = {}
     for phone, name in callers:
         names[phone] = name or names.get(phone, "")
+    if not names:
+        return {}
     found = _find(list(names))
     missing = [p for p in names if p not in found]
     if missing:

@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from minsheng.api import api as api_module
+from minsheng.api import idempotency
 from minsheng.api.models import IdempotencyRecord
 from minsheng.tickets import chain
 from minsheng.tickets.models import Ticket, TicketEvent
@@ -129,3 +130,21 @@ def test_a_refused_request_never_joins_a_batch_and_gets_its_own_answer(
     assert json.loads(response.content)["code"] == "rejected"
     assert Ticket.objects.count() == 0
     assert IdempotencyRecord.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_retry_is_replayed_from_its_batch_without_writing_anything(
+    partner: Any, new_ticket_body: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = partner.post("/tickets", new_ticket_body, key="retry-me")
+
+    def alone(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("the retry should not have needed the one-by-one path")
+
+    monkeypatch.setattr(idempotency, "respond", alone)
+    again = partner.post("/tickets", new_ticket_body, key="retry-me")
+
+    assert again.status_code == 201
+    assert again.content == first.content
+    assert again[idempotency.REPLAYED_HEADER] == "true"
+    assert Ticket.objects.count() == 1
