@@ -42,11 +42,20 @@ def _run_all(group: GroupCommit[int, int], items: list[int]) -> tuple[dict, list
     return outcome, threads
 
 
-def _wait_queued(group: GroupCommit[int, int], count: int) -> None:
+def _one_then_the_rest(write: Held, group: GroupCommit[int, int], rest: list[int]) -> tuple:
+    """Item 1 leads and is held at the gate; `rest` queue behind it; then the gate opens.
+    Returns what item 1 got, and what each of the rest got."""
+    first, first_threads = _run_all(group, [1])
+    assert write.entered.wait(5)
+    outcome, threads = _run_all(group, rest)
     deadline = time.monotonic() + 5
-    while len(group._queue) < count and time.monotonic() < deadline:
+    while len(group._queue) < len(rest) and time.monotonic() < deadline:
         time.sleep(0.005)
-    assert len(group._queue) == count
+    assert len(group._queue) == len(rest)
+    write.gate.set()
+    for thread in first_threads + threads:
+        thread.join(5)
+    return first, outcome
 
 
 def test_a_lone_request_is_written_at_once_in_its_own_thread() -> None:
@@ -61,13 +70,7 @@ def test_requests_arriving_during_a_write_form_the_next_batch_and_each_gets_its_
 ):
     write = Held()
     group = GroupCommit(write, limit=32)
-    first, first_threads = _run_all(group, [1])
-    assert write.entered.wait(5)  # the first leads at once; its write waits at the gate
-    rest, threads = _run_all(group, list(range(2, 12)))
-    _wait_queued(group, 10)
-    write.gate.set()
-    for thread in first_threads + threads:
-        thread.join(5)
+    first, rest = _one_then_the_rest(write, group, list(range(2, 12)))
 
     assert write.batches[0] == [1]
     assert sorted(write.batches[1]) == list(range(2, 12))
@@ -77,13 +80,7 @@ def test_requests_arriving_during_a_write_form_the_next_batch_and_each_gets_its_
 def test_a_batch_is_at_most_the_limit_and_the_rest_follow() -> None:
     write = Held()
     group = GroupCommit(write, limit=4)
-    _, first_threads = _run_all(group, [1])
-    assert write.entered.wait(5)
-    outcome, threads = _run_all(group, list(range(2, 12)))
-    _wait_queued(group, 10)
-    write.gate.set()
-    for thread in first_threads + threads:
-        thread.join(5)
+    _, outcome = _one_then_the_rest(write, group, list(range(2, 12)))
 
     assert [len(b) for b in write.batches] == [1, 4, 4, 2]
     assert outcome == {i: i * 10 for i in range(2, 12)}
@@ -92,13 +89,7 @@ def test_a_batch_is_at_most_the_limit_and_the_rest_follow() -> None:
 def test_a_failed_batch_fails_each_of_its_requests_and_the_next_batch_still_runs() -> None:
     write = Held(fail_batch=2)
     group = GroupCommit(write, limit=5)
-    first, first_threads = _run_all(group, [1])
-    assert write.entered.wait(5)
-    rest, threads = _run_all(group, list(range(2, 9)))
-    _wait_queued(group, 7)
-    write.gate.set()
-    for thread in first_threads + threads:
-        thread.join(5)
+    first, rest = _one_then_the_rest(write, group, list(range(2, 9)))
 
     failed = set(write.batches[1])
     assert len(failed) == 5
