@@ -130,9 +130,9 @@ def sample_of(ticket: Ticket) -> rules.Sample:
     )
 
 
-def decide(ticket: Ticket) -> rules.Decision:
-    """Which rule routes this ticket, and why."""
-    return rulebook().match(sample_of(ticket))
+def decide(ticket: Ticket, book: rules.RuleBook | None = None) -> rules.Decision:
+    """Which rule routes this ticket, and why (by `book`, else the current rules)."""
+    return (book or rulebook()).match(sample_of(ticket))
 
 
 def confidence_for_agent(data: dict[str, Any], *, at: datetime | None = None) -> float:

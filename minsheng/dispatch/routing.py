@@ -26,7 +26,7 @@ from minsheng.taxonomy.models import RequestType
 from minsheng.tickets import notices, workflow
 from minsheng.tickets.models import Status, Ticket, Urgency
 from minsheng.tickets.workflow import WorkflowError
-from minsheng.triage.suggest import agreement
+from minsheng.triage.suggest import agreements
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +49,16 @@ class Routed:
 
 
 @transaction.atomic
-def route_new(ticket: Ticket, *, confidence: float) -> Routed:
+def route_new(ticket: Ticket, *, confidence: float, book: rules.RuleBook | None = None) -> Routed:
     """Dispatch a just-received ticket by the rules when its classification is confident enough.
 
     Otherwise, or when no rule applies, the ticket stays in the dispatcher's queue; the returned
-    reason says why. A failure to dispatch never undoes the intake.
+    reason says why. A failure to dispatch never undoes the intake. `book`: the rules, when the
+    caller routes a batch by the same ones.
     """
     if ticket.status != Status.RECEIVED:
         return Routed(False, "工单已不在待派单状态。")
-    decision = queries.decide(ticket)
+    decision = queries.decide(ticket, book)
     if decision.rule is None or decision.unit is None:
         return Routed(False, decision.why, decision)
     threshold = settings.MINSHENG_AUTO_DISPATCH_CONFIDENCE
@@ -91,46 +92,43 @@ def route_new(ticket: Ticket, *, confidence: float) -> Routed:
     return Routed(True, decision.why, decision, handler)
 
 
-def route_waiting(*, limit: int = 200) -> int:
+def route_waiting(*, limit: int = 200, batch: int = 50) -> int:
     """Send the receipt, classify and route tickets other systems filed (`awaiting_route`),
     oldest first; the worker calls this every round. Returns how many were taken.
 
-    Each ticket is claimed under a row lock (workers skip each other's) and routed in its own
-    transaction. If routing fails unexpectedly the ticket is let go, waiting for a dispatcher,
-    rather than retried forever.
+    Tickets are claimed `batch` at a time under row locks (workers skip each other's) in one
+    transaction: a worker that dies mid-batch leaves them all waiting for the next. Their
+    receipts go out together; each is routed in a savepoint of its own, and one whose routing
+    fails unexpectedly is let go, waiting for a dispatcher, rather than retried forever.
     """
     taken = 0
     while taken < limit:
-        ticket = None
-        try:
-            with transaction.atomic():
-                ticket = _claim()
-                if ticket is None:
-                    break
-                notices.received(ticket, at=ticket.received_at)
-                text = f"{ticket.title} {ticket.description}"
-                route_new(ticket, confidence=agreement(text, ticket.category))
-        except Exception:
-            if ticket is None:
-                raise
-            logger.exception("could not route %s; it waits for a dispatcher", ticket)
-            Ticket.objects.filter(pk=ticket.pk).update(awaiting_route=False)
-        taken += 1
+        with transaction.atomic():
+            tickets = _claim(min(batch, limit - taken))
+            if not tickets:
+                break
+            notices.received_many(tickets)
+            book = queries.rulebook()
+            texts = [(f"{t.title} {t.description}", t.category) for t in tickets]
+            for ticket, confidence in zip(tickets, agreements(texts), strict=True):
+                try:
+                    with transaction.atomic():
+                        route_new(ticket, confidence=confidence, book=book)
+                except Exception:
+                    logger.exception("could not route %s; it waits for a dispatcher", ticket)
+        taken += len(tickets)
     return taken
 
 
-def _claim() -> Ticket | None:
-    ticket = (
-        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(awaiting_route=True)
-        .select_related("category", "resident")
+def _claim(count: int) -> list[Ticket]:
+    waiting = Ticket.objects.select_for_update(skip_locked=True).filter(awaiting_route=True)
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:count])
+    Ticket.objects.filter(pk__in=ids).update(awaiting_route=False)
+    return list(
+        Ticket.objects.filter(pk__in=ids)
+        .select_related("category__parent", "category__policy", "resident", "place")
         .order_by("pk")
-        .first()
     )
-    if ticket is not None:
-        Ticket.objects.filter(pk=ticket.pk).update(awaiting_route=False)
-        ticket.awaiting_route = False
-    return ticket
 
 
 @transaction.atomic

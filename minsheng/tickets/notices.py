@@ -5,6 +5,7 @@ does; the worker sends it later (never the web request). Phone numbers stay out 
 """
 
 from datetime import datetime
+from itertools import groupby
 
 from django.conf import settings
 from django.urls import reverse
@@ -44,8 +45,19 @@ def _local(moment: datetime | None) -> str:
 
 def received(ticket: Ticket, *, at: datetime) -> None:
     """The resident's receipt: the number and the tracking link."""
+    enqueue([_receipt(ticket)], at=at)
+
+
+def received_many(tickets: list[Ticket]) -> None:
+    """The receipts of tickets received earlier, each dated at its reception (one insert for
+    the tickets received at the same moment, as those written together are)."""
+    for at, same in groupby(tickets, key=lambda t: t.received_at):
+        enqueue([_receipt(t) for t in same], at=at)
+
+
+def _receipt(ticket: Ticket) -> Message:
     body = f"您反映的诉求已受理，工单编号{ticket.number}。查询进度：{tracking_url(ticket)}"
-    enqueue([to_resident(ticket, kind="receipt", body=body, key=f"t{ticket.pk}:receipt")], at=at)
+    return to_resident(ticket, kind="receipt", body=body, key=f"t{ticket.pk}:receipt")
 
 
 def replied(ticket: Ticket, *, at: datetime) -> None:

@@ -5,6 +5,7 @@ a low-confidence result with a warning. Confidence is a probability (0–1) thro
 """
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,26 +126,48 @@ def classify(text: str) -> Suggestion:
 def agreement(text: str, category: Category) -> float:
     """How sure the classifier is of a category someone else chose: its probability when its own
     best guess is that category, else 0 (the dispatcher decides)."""
-    best = classify(text).category
-    return best.confidence if best and best.category == category else 0.0
+    return agreements([(text, category)])[0]
 
 
-def _classify(text: str, result: Suggestion) -> None:
-    model = queries.active_model()
+def agreements(requests: Sequence[tuple[str, Category]]) -> list[float]:
+    """`agreement` for each (text, chosen category), reading the active model once."""
+    model, by_code = queries.active_model(), queries.categories_by_code()
+    found = []
+    for text, category in requests:
+        result = Suggestion()
+        clean = normalise(text)
+        if clean:
+            _classify(clean, result, model=model, by_code=by_code, full=False)
+        best = result.category
+        found.append(best.confidence if best and best.category == category else 0.0)
+    return found
+
+
+def _classify(
+    text: str,
+    result: Suggestion,
+    *,
+    model: queries.ActiveModel | None = None,
+    by_code: dict[str, Category] | None = None,
+    full: bool = True,
+) -> None:
+    """Category guesses into `result`; `full` adds the request type and the driving words.
+    `model` and `by_code` are read here unless the caller has them for a batch."""
+    model = model or queries.active_model()
     if model.warning:
         result.warnings.append(model.warning)
     result.model_version = model.version.pk if model.version else None
     result.cold_start = model.bundle is None or model.bundle.cold_start
     if model.bundle is None or not text:
         return
-    prediction = model.bundle.category.predict(text)
-    by_code = queries.categories_by_code()
+    prediction = model.bundle.category.predict(text, explain=6 if full else 0)
+    by_code = by_code if by_code is not None else queries.categories_by_code()
     for code, probability in prediction.labels:
         category = by_code.get(code)
         if category is not None and category.is_active:
             result.categories.append(CategoryGuess(category, probability))
     result.words = prediction.words
-    if model.bundle.request_type is not None:
+    if full and model.bundle.request_type is not None:
         typed = model.bundle.request_type.predict(text, explain=0)
         known = {rt.value for rt in RequestType}
         result.request_types = [(c, p) for c, p in typed.labels if c in known]

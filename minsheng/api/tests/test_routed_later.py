@@ -28,7 +28,7 @@ def classifier_says(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
     """Fix how sure the classifier is of the chosen category (its quality is tested in triage)."""
 
     def says(confidence: float) -> None:
-        monkeypatch.setattr(routing, "agreement", lambda text, category: confidence)
+        monkeypatch.setattr(routing, "agreements", lambda requests: [confidence] * len(requests))
 
     return says
 
@@ -111,10 +111,10 @@ def test_a_ticket_that_cannot_be_routed_is_let_go_and_the_others_are_still_route
     classifier_says(0.95)
     real = routing.route_new
 
-    def fails_for_the_first(ticket: Ticket, *, confidence: float) -> Any:
+    def fails_for_the_first(ticket: Ticket, **kwargs: Any) -> Any:
         if ticket.number == first:
             raise RuntimeError("rule engine fell over")
-        return real(ticket, confidence=confidence)
+        return real(ticket, **kwargs)
 
     monkeypatch.setattr(routing, "route_new", fails_for_the_first)
     with caplog.at_level(logging.ERROR, logger="minsheng.dispatch.routing"):
@@ -124,6 +124,44 @@ def test_a_ticket_that_cannot_be_routed_is_let_go_and_the_others_are_still_route
     assert (stuck.status, stuck.awaiting_route) == (Status.RECEIVED, False)
     assert (routed.status, routed.awaiting_route) == (Status.DISPATCHED, False)
     assert f"could not route {stuck}" in caplog.text
+    assert _receipts(stuck) == _receipts(routed) == 1  # received all the same
+
+
+def test_waiting_tickets_are_taken_a_batch_at_a_time_oldest_first_up_to_the_limit(
+    partner: Any,
+    new_ticket_body: dict[str, Any],
+    noise_rule: DispatchRule,
+    classifier_says: Callable[[float], None],
+) -> None:
+    numbers = [partner.post("/tickets", new_ticket_body).json()["number"] for _ in range(7)]
+    classifier_says(0.95)
+
+    assert routing.route_waiting(limit=5, batch=2) == 5
+    waiting = set(Ticket.objects.filter(awaiting_route=True).values_list("number", flat=True))
+    assert waiting == set(numbers[5:])
+    assert Ticket.objects.filter(status=Status.DISPATCHED).count() == 5
+    assert routing.route_waiting(batch=2) == 2
+    assert Notification.objects.filter(kind="receipt").count() == 7
+
+
+def test_a_batch_that_fails_outside_any_ticket_leaves_every_ticket_waiting(
+    partner: Any,
+    new_ticket_body: dict[str, Any],
+    noise_rule: DispatchRule,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for _ in range(3):
+        partner.post("/tickets", new_ticket_body)
+
+    def model_store_down(requests: Any) -> list[float]:
+        raise ConnectionError("the model store is unreachable")
+
+    monkeypatch.setattr(routing, "agreements", model_store_down)
+    with pytest.raises(ConnectionError):
+        routing.route_waiting()
+
+    assert Ticket.objects.filter(awaiting_route=True).count() == 3  # the next round takes them
+    assert Notification.objects.filter(kind="receipt").count() == 0
 
 
 @pytest.mark.django_db(transaction=True)  # the worker manages its own connections

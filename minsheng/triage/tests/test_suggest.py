@@ -6,7 +6,7 @@ import pytest
 
 from minsheng.triage import queries
 from minsheng.triage.models import ModelVersion, Place
-from minsheng.triage.suggest import suggest
+from minsheng.triage.suggest import agreement, agreements, suggest
 
 NOISE = "东街社区旁工地每天夜里十一点后还在施工，噪音很大，影响休息。"
 
@@ -41,6 +41,26 @@ def test_cold_start_suggests_category_place_and_the_street(
     assert water.category.category == catalogue_words["water_cut"]
     assert water.units[0].unit == city["water"]
     assert "指定" in water.units[0].reason
+
+
+@pytest.mark.django_db
+def test_agreement_is_the_probability_of_the_chosen_category_when_it_is_the_best_guess(
+    catalogue_words: dict[str, Any],
+) -> None:
+    noise, water = catalogue_words["noise"], catalogue_words["water_cut"]
+    requests = [
+        ("夜间施工噪音扰民", noise),
+        ("夜间施工噪音扰民", water),
+        ("", noise),
+        ("停水", water),
+    ]
+
+    together = agreements(requests)
+
+    assert together == [agreement(text, category) for text, category in requests]
+    assert together[0] == suggest("夜间施工噪音扰民").category.confidence > 0
+    assert together[1] == together[2] == 0.0  # not its best guess; nothing to read
+    assert together[3] > 0
 
 
 @pytest.mark.django_db
