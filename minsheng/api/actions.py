@@ -6,8 +6,10 @@ the workflow applies), 409 when the workflow refuses it for the ticket's state o
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from django.utils import translation
 
 from minsheng.accounts.models import User
 from minsheng.api import queries
@@ -246,10 +248,21 @@ def ticket_data(caller: Caller, body: TicketIn) -> dict[str, Any]:
     return data
 
 
-def file_tickets(batch: list[tuple[Caller, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
-    """File checked tickets that arrived together (`ticket_data`) in one transaction."""
-    tickets = submissions.submit_many([(data, caller.actor) for caller, data in batch])
-    return [
-        (201, ticket_out(t, full_phone=caller.sees_phone))
-        for (caller, _), t in zip(batch, tickets, strict=True)
-    ]
+@dataclass(frozen=True)
+class Filing:
+    """A checked new ticket (`ticket_data`) waiting to be filed with others, and the language
+    its answer is in (the batch is written in another request's thread)."""
+
+    caller: Caller
+    data: dict[str, Any]
+    language: str = field(default_factory=translation.get_language)
+
+
+def file_tickets(batch: list[Filing]) -> list[tuple[int, dict[str, Any]]]:
+    """File tickets that arrived together in one transaction."""
+    tickets = submissions.submit_many([(f.data, f.caller.actor) for f in batch])
+    answers = []
+    for filing, ticket in zip(batch, tickets, strict=True):
+        with translation.override(filing.language):
+            answers.append((201, ticket_out(ticket, full_phone=filing.caller.sees_phone)))
+    return answers

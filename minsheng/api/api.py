@@ -133,7 +133,7 @@ def create_ticket(
         request,
         api_key=caller.key,
         key=idempotency_key,
-        prepare=lambda: (caller, actions.ticket_data(caller, payload)),
+        prepare=lambda: actions.Filing(caller, actions.ticket_data(caller, payload)),
         perform=lambda: actions.file_ticket(caller, payload),
     )
 

@@ -143,7 +143,9 @@ class Grouped(Generic[Item]):
                         response_json=content,
                     )
                 )
-            rows.insert_many(records)
+            # In key order, as every process inserts: concurrent batches never deadlock here.
+            records.sort(key=lambda r: (r.api_key_id, r.key))
+            rows.insert_many(records, match=["api_key_id", "key"])
         return written
 
 

@@ -28,7 +28,7 @@ def remember_many(callers: Iterable[tuple[str, str]]) -> dict[str, Resident]:
     if not names:
         return {}
     found = _find(list(names))
-    missing = [p for p in names if p not in found]
+    missing = sorted(p for p in names if p not in found)  # one order: no deadlocks
     if missing:
         now = timezone.now()
         values = [v for p in missing for v in (p, names[p], now)]

@@ -49,16 +49,18 @@ class Routed:
 
 
 @transaction.atomic
-def route_new(ticket: Ticket, *, confidence: float, book: rules.RuleBook | None = None) -> Routed:
+def route_new(
+    ticket: Ticket, *, confidence: float, decision: rules.Decision | None = None
+) -> Routed:
     """Dispatch a just-received ticket by the rules when its classification is confident enough.
 
     Otherwise, or when no rule applies, the ticket stays in the dispatcher's queue; the returned
-    reason says why. A failure to dispatch never undoes the intake. `book`: the rules, when the
-    caller routes a batch by the same ones.
+    reason says why. A failure to dispatch never undoes the intake. `decision`: the rules'
+    decision, when the caller has made it already.
     """
     if ticket.status != Status.RECEIVED:
         return Routed(False, "工单已不在待派单状态。")
-    decision = queries.decide(ticket, book)
+    decision = decision or queries.decide(ticket)
     if decision.rule is None or decision.unit is None:
         return Routed(False, decision.why, decision)
     threshold = settings.MINSHENG_AUTO_DISPATCH_CONFIDENCE
@@ -96,33 +98,71 @@ def route_waiting(*, limit: int = 200, batch: int = 50) -> int:
     """Send the receipt, classify and route tickets other systems filed (`awaiting_route`),
     oldest first; the worker calls this every round. Returns how many were taken.
 
-    Tickets are claimed `batch` at a time under row locks (workers skip each other's) in one
-    transaction: a worker that dies mid-batch leaves them all waiting for the next. Their
-    receipts go out together; each is routed in a savepoint of its own, and one whose routing
-    fails unexpectedly is let go, waiting for a dispatcher, rather than retried forever.
+    Tickets are claimed `batch` at a time under row locks (workers skip each other's), in one
+    transaction with their receipts and routing: a worker that dies mid-batch leaves them all
+    waiting for the next round. A batch that fails as a whole is retried ticket by ticket, and
+    a ticket that cannot be routed is let go, waiting for a dispatcher, rather than retried
+    forever.
     """
     taken = 0
     while taken < limit:
-        with transaction.atomic():
-            tickets = _claim(min(batch, limit - taken))
-            if not tickets:
-                break
-            notices.received_many(tickets)
-            book = queries.rulebook()
-            texts = [(f"{t.title} {t.description}", t.category) for t in tickets]
-            for ticket, confidence in zip(tickets, agreements(texts), strict=True):
-                try:
-                    with transaction.atomic():
-                        route_new(ticket, confidence=confidence, book=book)
-                except Exception:
-                    logger.exception("could not route %s; it waits for a dispatcher", ticket)
-        taken += len(tickets)
+        claimed: list[int] = []
+        try:
+            with transaction.atomic():
+                _route(_claim(min(batch, limit - taken), into=claimed))
+        except Exception:
+            if not claimed:
+                raise  # the queue itself cannot be read: the worker logs it and comes back
+            logger.exception("a batch of %d waiting tickets failed; one by one", len(claimed))
+            for pk in claimed:
+                _route_alone(pk)
+        if not claimed:
+            break
+        taken += len(claimed)
     return taken
 
 
-def _claim(count: int) -> list[Ticket]:
+def _route(tickets: list[Ticket]) -> None:
+    """Receipts, one reading of the model and the rules, then each ticket in a savepoint.
+    Units are taken in one order (their strategy rows are locked till the batch commits), so
+    two workers never wait for each other in a circle."""
+    if not tickets:
+        return
+    notices.received_many(tickets)
+    book = queries.rulebook()
+    try:
+        confidences = agreements([(f"{t.title} {t.description}", t.category) for t in tickets])
+    except Exception:  # the classifier only speeds routing up: without it, a dispatcher decides
+        logger.exception("the classifier failed; %d tickets wait for a dispatcher", len(tickets))
+        confidences = [0.0] * len(tickets)
+    decided = [(t, c, queries.decide(t, book)) for t, c in zip(tickets, confidences, strict=True)]
+    decided.sort(key=lambda d: (d[2].unit[0] if d[2].unit else 0, d[0].pk))
+    for ticket, confidence, decision in decided:
+        try:
+            with transaction.atomic():
+                route_new(ticket, confidence=confidence, decision=decision)
+        except Exception:
+            logger.exception("could not route %s; it waits for a dispatcher", ticket)
+
+
+def _route_alone(pk: int) -> None:
+    try:
+        with transaction.atomic():
+            _route(_claim(1, pk=pk))
+    except Exception:
+        logger.exception("could not route ticket %s; it waits for a dispatcher", pk)
+        Ticket.objects.filter(pk=pk).update(awaiting_route=False)
+
+
+def _claim(count: int, *, pk: int | None = None, into: list[int] | None = None) -> list[Ticket]:
+    """Lock and take up to `count` waiting tickets (or the one with `pk`), oldest first; their
+    ids also go `into` the caller's list, which outlives a rollback."""
     waiting = Ticket.objects.select_for_update(skip_locked=True).filter(awaiting_route=True)
+    if pk is not None:
+        waiting = waiting.filter(pk=pk)
     ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:count])
+    if into is not None:
+        into.extend(ids)
     Ticket.objects.filter(pk__in=ids).update(awaiting_route=False)
     return list(
         Ticket.objects.filter(pk__in=ids)

@@ -39,12 +39,34 @@ def insert(obj: Model) -> None:
     insert_many([obj])
 
 
-def insert_many(objs: Sequence[Model]) -> None:
-    """Store new objects of one model in one multi-row INSERT … RETURNING and set their pks
-    (rows come back in the order given, which `bulk_create` relies on too)."""
+def insert_many(objs: Sequence[Model], *, match: Sequence[str] = ()) -> None:
+    """Store new objects of one model with multi-row INSERTs … RETURNING and set their pks.
+
+    Neither database promises the order of RETURNING rows, so each row is matched to its object
+    by `match`, fields (attnames) unique among `objs`, which several objects require. Rows go
+    in as many statements as the database's parameter limit needs.
+    """
+    if len(objs) > 1 and not match:
+        raise ValueError("several objects need `match`: fields that tell their rows apart")
     if not objs:
         return
-    sql, fields = _insert_statement(type(objs[0]), connection.vendor, len(objs))
+    fields = _insert_statement(type(objs[0]), connection.vendor, 1, ())[1]
+    size = max(
+        1,
+        min(
+            connection.ops.bulk_batch_size([f for f, _ in fields], objs),
+            _MAX_PARAMETERS // len(fields),
+        ),
+    )
+    for start in range(0, len(objs), size):
+        _insert(objs[start : start + size], tuple(match))
+
+
+_MAX_PARAMETERS = 65535  # PostgreSQL's limit per statement; SQLite's is lower (bulk_batch_size)
+
+
+def _insert(objs: Sequence[Model], match: tuple[str, ...]) -> None:
+    sql, fields = _insert_statement(type(objs[0]), connection.vendor, len(objs), match)
     values = []
     for obj in objs:
         for field, as_is in fields:
@@ -56,8 +78,12 @@ def insert_many(objs: Sequence[Model]) -> None:
             values.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        pks = cursor.fetchall()
-    for obj, (pk,) in zip(objs, pks, strict=True):
+        returned = cursor.fetchall()
+    by_match = {tuple(getattr(o, name) for name in match): o for o in objs}
+    if len(by_match) != len(objs) or len(returned) != len(objs):
+        raise ValueError(f"the {len(objs)} rows cannot be told apart by {match}")
+    for pk, *key in returned:
+        obj = by_match[tuple(key)] if match else objs[0]
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -101,14 +127,17 @@ Prepared = list[tuple[Field[Any, Any], type | None]]
 
 
 @cache
-def _insert_statement(model: type[Model], vendor: str, count: int) -> tuple[str, Prepared]:
+def _insert_statement(
+    model: type[Model], vendor: str, count: int, match: tuple[str, ...]
+) -> tuple[str, Prepared]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     tuples = ", ".join([f"({placeholders(len(fields))})"] * count)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    returning = [model._meta.pk] + [model._meta.get_field(name) for name in match]
+    returned = ", ".join(connection.ops.quote_name(f.column) for f in returning)
     table = connection.ops.quote_name(model._meta.db_table)
     # Names come from the model's own meta, values are parameters.
-    statement = f"INSERT INTO {table} ({names}) VALUES {tuples} RETURNING {pk}"  # noqa: S608
+    statement = f"INSERT INTO {table} ({names}) VALUES {tuples} RETURNING {returned}"  # noqa: S608
     return statement, [(f, _as_is(f)) for f in fields]
 
 

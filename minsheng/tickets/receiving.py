@@ -90,12 +90,12 @@ def receive_many(
     with transaction.atomic(savepoint=False):
         for ticket, number in zip(tickets, numbering.next_numbers(now, len(tickets)), strict=True):
             ticket.number = number
-        rows.insert_many(tickets)
+        rows.insert_many(tickets, match=["number"])
         events = [
             new_event(t, Action.RECEIVE, "", Status.RECEIVED, a, now, data={"channel": t.channel})
             for t, a in zip(tickets, actors, strict=True)
         ]
-        rows.insert_many(events)
+        rows.insert_many(events, match=["ticket_id", "seq"])
         if not route_later:
             for ticket in tickets:
                 notices.received(ticket, at=now)

@@ -148,3 +148,23 @@ def test_a_retry_is_replayed_from_its_batch_without_writing_anything(
     assert again.content == first.content
     assert again[idempotency.REPLAYED_HEADER] == "true"
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_each_answer_of_a_batch_is_in_its_own_requests_language(
+    partner: Any, new_ticket_body: Any
+) -> None:
+    from django.utils import translation
+
+    from minsheng.api import actions, queries
+    from minsheng.api.schemas import TicketIn
+
+    caller = queries.caller_for_token(partner.raw_key)
+    body = TicketIn(**new_ticket_body)
+    with translation.override("zh-hans"):
+        chinese = actions.Filing(caller, actions.ticket_data(caller, body))
+    with translation.override("en"):
+        english = actions.Filing(caller, actions.ticket_data(caller, body))
+        answers = actions.file_tickets([chinese, english])  # led by the English request
+
+    assert [a[1]["status_label"] for a in answers] == ["已受理", "Received"]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from minsheng.dispatch import routing
+from minsheng.dispatch import queries, routing
 from minsheng.dispatch.models import DispatchRule, Target
 from minsheng.notifications.models import Notification
 from minsheng.tickets import workflow
@@ -144,11 +144,12 @@ def test_waiting_tickets_are_taken_a_batch_at_a_time_oldest_first_up_to_the_limi
     assert Notification.objects.filter(kind="receipt").count() == 7
 
 
-def test_a_batch_that_fails_outside_any_ticket_leaves_every_ticket_waiting(
+def test_without_the_classifier_tickets_get_their_receipts_and_wait_for_a_dispatcher(
     partner: Any,
     new_ticket_body: dict[str, Any],
     noise_rule: DispatchRule,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     for _ in range(3):
         partner.post("/tickets", new_ticket_body)
@@ -157,11 +158,45 @@ def test_a_batch_that_fails_outside_any_ticket_leaves_every_ticket_waiting(
         raise ConnectionError("the model store is unreachable")
 
     monkeypatch.setattr(routing, "agreements", model_store_down)
-    with pytest.raises(ConnectionError):
-        routing.route_waiting()
+    with caplog.at_level(logging.ERROR, logger="minsheng.dispatch.routing"):
+        assert routing.route_waiting() == 3
 
-    assert Ticket.objects.filter(awaiting_route=True).count() == 3  # the next round takes them
-    assert Notification.objects.filter(kind="receipt").count() == 0
+    assert "the classifier failed" in caplog.text
+    assert not Ticket.objects.filter(awaiting_route=True).exists()
+    assert Ticket.objects.filter(status=Status.RECEIVED).count() == 3
+    assert Notification.objects.filter(kind="receipt").count() == 3
+
+
+def test_a_ticket_that_breaks_its_batch_is_let_go_and_the_others_are_routed_one_by_one(
+    partner: Any,
+    new_ticket_body: dict[str, Any],
+    noise_rule: DispatchRule,
+    classifier_says: Callable[[float], None],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    numbers = [partner.post("/tickets", new_ticket_body).json()["number"] for _ in range(3)]
+    classifier_says(0.95)
+    real = queries.decide
+
+    def breaks_on_the_second(ticket: Ticket, book: Any = None) -> Any:
+        if ticket.number == numbers[1]:
+            raise ValueError("a rule's polygon is corrupt")
+        return real(ticket, book)
+
+    monkeypatch.setattr(queries, "decide", breaks_on_the_second)
+    with caplog.at_level(logging.ERROR, logger="minsheng.dispatch.routing"):
+        assert routing.route_waiting() == 3
+
+    statuses = {t.number: (t.status, t.awaiting_route) for t in Ticket.objects.all()}
+    assert statuses == {
+        numbers[0]: (Status.DISPATCHED, False),
+        numbers[1]: (Status.RECEIVED, False),
+        numbers[2]: (Status.DISPATCHED, False),
+    }
+    assert "a batch of 3 waiting tickets failed" in caplog.text
+    assert f"could not route ticket {Ticket.objects.get(number=numbers[1]).pk}" in caplog.text
+    assert Notification.objects.filter(kind="receipt").count() == 2  # the broken one: none
 
 
 @pytest.mark.django_db(transaction=True)  # the worker manages its own connections
@@ -175,6 +210,27 @@ def test_the_worker_routes_waiting_tickets_every_round(
     classifier_says(0.95)
     call_command("worker", "--batch")
     assert Ticket.objects.get(number=number).status == Status.DISPATCHED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_step_that_fails_is_logged_and_the_round_goes_on(
+    partner: Any,
+    new_ticket_body: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    partner.post("/tickets", new_ticket_body)
+    routing.route_waiting()  # its receipt is queued
+
+    def queue_unreadable(**kwargs: Any) -> int:
+        raise ConnectionError("the queue cannot be read")
+
+    monkeypatch.setattr(routing, "route_waiting", queue_unreadable)
+    with caplog.at_level(logging.ERROR, logger="minsheng.worker"):
+        call_command("worker", "--batch")
+
+    assert "worker step routing failed" in caplog.text
+    assert Notification.objects.get(kind="receipt").state == Notification.State.SENT
 
 
 def test_tickets_of_people_are_routed_at_once_and_never_wait(

@@ -94,3 +94,21 @@ def test_values_passed_as_they_are_are_what_the_fields_would_prepare() -> None:
             assert isinstance(prepared, as_is), field
             checked += 1
     assert checked > 20
+
+
+@pytest.mark.django_db
+def test_many_rows_each_get_their_own_pk_in_as_many_statements_as_the_limit_needs(
+    make_ticket: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = model_to_dict(make_ticket(), exclude=["id", "number"])
+    fields = {Ticket._meta.get_field(k).attname: v for k, v in template.items()}
+    fields.pop("title")
+    tickets = [Ticket(**fields, number=f"FZ99999900{i:02d}", title=f"第{i}件") for i in range(7)]
+    monkeypatch.setattr(rows, "_MAX_PARAMETERS", len(Ticket._meta.concrete_fields) * 3)
+
+    rows.insert_many(tickets, match=["number"])
+
+    for ticket in tickets:
+        assert Ticket.objects.get(pk=ticket.pk).title == ticket.title
+    with pytest.raises(ValueError, match="match"):
+        rows.insert_many(tickets[:2])

@@ -11,7 +11,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000", help="HOST:PORT")
         parser.add_argument("--workers", type=int, default=2)
-        parser.add_argument("--threads", type=int, default=4)
+        # Threads let new API tickets arriving together be written together (docs/api.md).
+        parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--timeout", type=int, default=60)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -6,14 +6,16 @@ run at once: tasks are claimed by django-tasks-db, tickets and notifications by 
 dispatch.routing, supervision.scanning and notifications.delivery), so each piece of work is
 done once. SIGTERM/SIGINT stop it after the
 current step; SIGKILL at any point loses nothing, since every step commits atomically.
-Webhook deliveries (webhooks.deliveries) and the analytics refresh run in the same loop.
+Webhook deliveries (webhooks.deliveries) and the analytics refresh run in the same loop. A step
+that fails is logged and the others still run; the next round tries it again.
 """
 
 import logging
 import signal
 import time
+from collections.abc import Callable
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -28,6 +30,7 @@ from minsheng.supervision import scanning
 from minsheng.webhooks import deliveries
 
 logger = logging.getLogger("minsheng.worker")
+T = TypeVar("T")
 
 
 class Command(BaseCommand):
@@ -71,16 +74,18 @@ class Command(BaseCommand):
             close_old_connections()
             tasks.run()  # batch mode: runs what is queued now, then returns
             if self.running:
-                routed = routing.route_waiting(limit=options["limit"])
+                routed = self.step("routing", routing.route_waiting, limit=options["limit"])
                 if routed:
                     logger.info("routed %s tickets from other systems", routed)
             if self.running and time.monotonic() - last_scan >= scan_every:
                 last_scan = time.monotonic()
-                report = scanning.scan(limit=options["limit"])
-                if report.checked:
+                report = self.step("scan", scanning.scan, limit=options["limit"])
+                if report and report.checked:
                     logger.info("scan: %s tickets, %s", report.checked, report.steps)
             while self.running:
-                sent = delivery.send_due(limit=options["limit"])
+                sent = self.step("sending", delivery.send_due, limit=options["limit"])
+                if sent is None:
+                    break
                 if sent.sent or sent.failed:
                     logger.info(
                         "sent %s, failed %s, retrying %s", sent.sent, sent.failed, sent.retried
@@ -89,15 +94,28 @@ class Command(BaseCommand):
                     break  # drained for now
             if self.running and time.monotonic() - last_refresh >= refresh_every:
                 last_refresh = time.monotonic()
-                refresh.refresh_all()
+                self.step("analytics", refresh.refresh_all)
             if self.running:
-                deliveries.enqueue_new_events()
-                outcome = deliveries.deliver_due(limit=options["limit"])
-                if any(outcome.values()):
-                    logger.info("webhooks: %s", outcome)
+                self.step("webhooks", self.webhooks, limit=options["limit"])
             if options["batch"]:
                 return
             time.sleep(options["interval"])
+
+    def step(self, name: str, run: Callable[..., T], **kwargs: Any) -> T | None:
+        """One step of a round; if it fails, it is logged and the other steps still run (the
+        database down, a bug in one step): the next round tries again."""
+        try:
+            return run(**kwargs)
+        except Exception:
+            logger.exception("worker step %s failed; trying again next round", name)
+            close_old_connections()
+            return None
+
+    def webhooks(self, *, limit: int) -> None:
+        deliveries.enqueue_new_events()
+        outcome = deliveries.deliver_due(limit=limit)
+        if any(outcome.values()):
+            logger.info("webhooks: %s", outcome)
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         logger.warning("%s: stopping after the current step", signal.strsignal(signum))
