@@ -2,13 +2,15 @@
 
 import gc
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from conftest import at
 from minsheng.feedback import visits
@@ -18,6 +20,19 @@ from minsheng.tickets.models import Satisfaction, TicketEvent
 pytestmark = pytest.mark.django_db
 
 MONDAY = at(2026, 3, 2, 9, 0)
+
+
+@contextmanager
+def _as_the_owner() -> Iterator[None]:
+    """Switch off the database's append-only trigger, as only the database owner can: what
+    such a person then changes, the hash chain still shows. The test's rollback restores it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred FK checks block ALTER
+            cursor.execute("ALTER TABLE tickets_ticketevent DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER tickets_event_append_only")
+    yield
 
 
 @pytest.fixture
@@ -129,9 +144,27 @@ def test_events_cannot_be_deleted_through_the_model(closed):
     assert TicketEvent.objects.filter(pk=event.pk).exists()
 
 
+def test_the_database_refuses_to_change_an_event(closed):
+    event = _events(closed)[5]
+    with pytest.raises(IntegrityError, match="只能追加"), transaction.atomic():
+        TicketEvent.objects.filter(pk=event.pk).update(note="改过的说明")
+    assert TicketEvent.objects.get(pk=event.pk).note == event.note
+
+
+def test_the_database_refuses_to_delete_an_event_on_postgresql(closed):
+    event = _events(closed)[5]
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError, match="只能追加"), transaction.atomic():
+            TicketEvent.objects.filter(pk=event.pk).delete()
+        assert TicketEvent.objects.filter(pk=event.pk).exists()
+    else:  # SQLite keeps DELETE for Django's test flush; the chain check finds the gap
+        TicketEvent.objects.filter(pk=event.pk).delete()
+        assert chain.first_break(_events(closed)) == event.seq
+
+
 def test_tampering_with_a_note_by_sql_is_found(closed, another):
     event = _events(closed)[5]
-    with connection.cursor() as cursor:
+    with _as_the_owner(), connection.cursor() as cursor:
         cursor.execute(
             "UPDATE tickets_ticketevent SET note = %s WHERE id = %s", ["改过的说明", event.pk]
         )
@@ -145,7 +178,8 @@ def test_tampering_with_a_note_by_sql_is_found(closed, another):
 
 def test_tampering_with_a_time_by_sql_is_found(closed):
     event = _events(closed)[-2]
-    TicketEvent.objects.filter(pk=event.pk).update(at=event.at - timedelta(days=1))
+    with _as_the_owner():
+        TicketEvent.objects.filter(pk=event.pk).update(at=event.at - timedelta(days=1))
     with pytest.raises(CommandError, match=closed.number):
         _verify()
 
@@ -155,7 +189,8 @@ def test_recomputing_one_hash_after_tampering_still_breaks_the_next_link(closed)
     event = events[4]
     event.note = "改过的说明"
     forged = chain.digest(chain.event_content(event), event.prev_hash)
-    TicketEvent.objects.filter(pk=event.pk).update(note="改过的说明", hash=forged)
+    with _as_the_owner():
+        TicketEvent.objects.filter(pk=event.pk).update(note="改过的说明", hash=forged)
     assert chain.first_break(_events(closed)) == event.seq + 1
     with pytest.raises(CommandError, match=closed.number):
         _verify()
@@ -163,7 +198,7 @@ def test_recomputing_one_hash_after_tampering_still_breaks_the_next_link(closed)
 
 def test_deleting_an_event_by_sql_is_found(closed):
     event = _events(closed)[7]
-    with connection.cursor() as cursor:
+    with _as_the_owner(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM tickets_ticketevent WHERE id = %s", [event.pk])
     assert chain.first_break(_events(closed)) == event.seq
     with pytest.raises(CommandError, match=closed.number):
@@ -173,7 +208,8 @@ def test_deleting_an_event_by_sql_is_found(closed):
 def test_deleting_the_first_event_through_a_queryset_is_found(closed):
     # QuerySet.delete() does not go through TicketEvent.delete(); the chain still sees it
     events = _events(closed)
-    TicketEvent.objects.filter(pk=events[0].pk).delete()
+    with _as_the_owner():
+        TicketEvent.objects.filter(pk=events[0].pk).delete()
     assert chain.first_break(_events(closed)) == 1
     with pytest.raises(CommandError, match=closed.number):
         _verify()
@@ -184,7 +220,7 @@ def test_deleting_the_closing_event_by_sql_is_found(closed):
     timeline now ends at the visit, and the check must notice."""
     last = _events(closed)[-1]
     assert (last.action, last.to_status) == ("close", closed.status)
-    with connection.cursor() as cursor:
+    with _as_the_owner(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM tickets_ticketevent WHERE id = %s", [last.pk])
     with pytest.raises(CommandError, match=closed.number):
         _verify()
