@@ -3,9 +3,11 @@ strategy, and edits the rules themselves (each edit recorded and the rule versio
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,6 +31,7 @@ from minsheng.tickets.workflow import WorkflowError
 from minsheng.triage.suggest import agreements
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class RuleError(ValueError):
@@ -123,19 +126,23 @@ def route_waiting(*, limit: int = 200, batch: int = 50) -> int:
 
 
 def _route(tickets: list[Ticket]) -> None:
-    """Receipts, one reading of the model and the rules, then each ticket in a savepoint.
-    Units are taken in one order (their strategy rows are locked till the batch commits), so
-    two workers never wait for each other in a circle."""
+    """Receipts first. The model and the rules are read once, and each ticket decided, in
+    savepoints: what fails there is logged and leaves its tickets to the dispatcher, receipts
+    sent. Then each ticket is routed in a savepoint, units in one order (their strategy rows
+    stay locked till the batch commits), so two workers never wait for each other in a circle."""
     if not tickets:
         return
     notices.received_many(tickets)
-    book = queries.rulebook()
-    try:
-        confidences = agreements([(f"{t.title} {t.description}", t.category) for t in tickets])
-    except Exception:  # the classifier only speeds routing up: without it, a dispatcher decides
-        logger.exception("the classifier failed; %d tickets wait for a dispatcher", len(tickets))
-        confidences = [0.0] * len(tickets)
-    decided = [(t, c, queries.decide(t, book)) for t, c in zip(tickets, confidences, strict=True)]
+    texts = [(f"{t.title} {t.description}", t.category) for t in tickets]
+    confidences = _guarded("the classifier", lambda: agreements(texts)) or [0.0] * len(tickets)
+    book = _guarded("reading the dispatch rules", queries.rulebook)
+    decided = []
+    for ticket, confidence in zip(tickets, confidences, strict=True):
+        decision = None
+        if book is not None:
+            decision = _guarded(f"deciding {ticket}", partial(queries.decide, ticket, book))
+        if decision is not None:
+            decided.append((ticket, confidence, decision))
     decided.sort(key=lambda d: (d[2].unit[0] if d[2].unit else 0, d[0].pk))
     for ticket, confidence, decision in decided:
         try:
@@ -145,13 +152,29 @@ def _route(tickets: list[Ticket]) -> None:
             logger.exception("could not route %s; it waits for a dispatcher", ticket)
 
 
+def _guarded(what: str, read: Callable[[], T]) -> T | None:
+    """`read()` in a savepoint, so that a failed read leaves the batch's transaction usable;
+    None, logged, if it fails."""
+    try:
+        with transaction.atomic():
+            return read()
+    except Exception:
+        logger.exception("%s failed; the tickets concerned wait for a dispatcher", what)
+        return None
+
+
 def _route_alone(pk: int) -> None:
+    """A ticket of a failed batch, on its own; if it fails again it is let go to the
+    dispatcher, with its receipt."""
     try:
         with transaction.atomic():
             _route(_claim(1, pk=pk))
     except Exception:
         logger.exception("could not route ticket %s; it waits for a dispatcher", pk)
-        Ticket.objects.filter(pk=pk).update(awaiting_route=False)
+        with transaction.atomic():
+            if Ticket.objects.filter(pk=pk, awaiting_route=True).update(awaiting_route=False):
+                ticket = Ticket.objects.select_related("resident").get(pk=pk)
+                notices.received(ticket, at=ticket.received_at)
 
 
 def _claim(count: int, *, pk: int | None = None, into: list[int] | None = None) -> list[Ticket]:

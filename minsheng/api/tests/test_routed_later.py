@@ -5,12 +5,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import connection
 
 from minsheng.dispatch import queries, routing
 from minsheng.dispatch.models import DispatchRule, Target
 from minsheng.notifications.models import Notification
-from minsheng.tickets import workflow
+from minsheng.tickets import notices, workflow
 from minsheng.tickets.models import Channel, Status, Ticket
 
 
@@ -155,19 +156,23 @@ def test_without_the_classifier_tickets_get_their_receipts_and_wait_for_a_dispat
         partner.post("/tickets", new_ticket_body)
 
     def model_store_down(requests: Any) -> list[float]:
-        raise ConnectionError("the model store is unreachable")
+        # A failed query: on PostgreSQL it aborts the transaction it runs in.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT blob FROM triage_model_store_that_is_gone")
+        return [1.0] * len(requests)
 
     monkeypatch.setattr(routing, "agreements", model_store_down)
     with caplog.at_level(logging.ERROR, logger="minsheng.dispatch.routing"):
         assert routing.route_waiting() == 3
 
     assert "the classifier failed" in caplog.text
+    assert "waiting tickets failed" not in caplog.text  # the batch itself went through
     assert not Ticket.objects.filter(awaiting_route=True).exists()
     assert Ticket.objects.filter(status=Status.RECEIVED).count() == 3
     assert Notification.objects.filter(kind="receipt").count() == 3
 
 
-def test_a_ticket_that_breaks_its_batch_is_let_go_and_the_others_are_routed_one_by_one(
+def test_a_ticket_the_rules_cannot_decide_waits_for_a_dispatcher_and_the_others_are_routed(
     partner: Any,
     new_ticket_body: dict[str, Any],
     noise_rule: DispatchRule,
@@ -194,9 +199,40 @@ def test_a_ticket_that_breaks_its_batch_is_let_go_and_the_others_are_routed_one_
         numbers[1]: (Status.RECEIVED, False),
         numbers[2]: (Status.DISPATCHED, False),
     }
+    assert "deciding" in caplog.text
+    assert Notification.objects.filter(kind="receipt").count() == 3
+
+
+def test_a_ticket_that_breaks_its_batch_is_let_go_with_its_receipt_and_the_others_are_routed(
+    partner: Any,
+    new_ticket_body: dict[str, Any],
+    noise_rule: DispatchRule,
+    classifier_says: Callable[[float], None],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    numbers = [partner.post("/tickets", new_ticket_body).json()["number"] for _ in range(3)]
+    classifier_says(0.95)
+    real = notices.received_many
+
+    def cannot_queue_with_the_second(tickets: list[Ticket]) -> None:
+        if any(t.number == numbers[1] for t in tickets):
+            raise ValueError("the outbox refused a receipt")
+        real(tickets)
+
+    monkeypatch.setattr(notices, "received_many", cannot_queue_with_the_second)
+    with caplog.at_level(logging.ERROR, logger="minsheng.dispatch.routing"):
+        assert routing.route_waiting() == 3
+
+    statuses = {t.number: (t.status, t.awaiting_route) for t in Ticket.objects.all()}
+    assert statuses == {
+        numbers[0]: (Status.DISPATCHED, False),
+        numbers[1]: (Status.RECEIVED, False),
+        numbers[2]: (Status.DISPATCHED, False),
+    }
     assert "a batch of 3 waiting tickets failed" in caplog.text
     assert f"could not route ticket {Ticket.objects.get(number=numbers[1]).pk}" in caplog.text
-    assert Notification.objects.filter(kind="receipt").count() == 2  # the broken one: none
+    assert Notification.objects.filter(kind="receipt").count() == 3  # the let-go one too
 
 
 @pytest.mark.django_db(transaction=True)  # the worker manages its own connections
@@ -226,7 +262,10 @@ def test_a_worker_step_that_fails_is_logged_and_the_round_goes_on(
         raise ConnectionError("the queue cannot be read")
 
     monkeypatch.setattr(routing, "route_waiting", queue_unreadable)
-    with caplog.at_level(logging.ERROR, logger="minsheng.worker"):
+    with (
+        caplog.at_level(logging.ERROR, logger="minsheng.worker"),
+        pytest.raises(CommandError, match="routing"),
+    ):
         call_command("worker", "--batch")
 
     assert "worker step routing failed" in caplog.text

@@ -18,7 +18,7 @@ from types import FrameType
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -71,8 +71,9 @@ class Command(BaseCommand):
         logger.info("worker %s: scans every %ss", worker_id, scan_every)
         last_scan = last_refresh = float("-inf")
         while self.running:
+            self.failed: list[str] = []  # steps that failed this round
             close_old_connections()
-            tasks.run()  # batch mode: runs what is queued now, then returns
+            self.step("tasks", tasks.run)  # batch mode: runs what is queued now, then returns
             if self.running:
                 routed = self.step("routing", routing.route_waiting, limit=options["limit"])
                 if routed:
@@ -98,16 +99,20 @@ class Command(BaseCommand):
             if self.running:
                 self.step("webhooks", self.webhooks, limit=options["limit"])
             if options["batch"]:
+                if self.failed:
+                    raise CommandError(f"这一轮有步骤失败：{'、'.join(self.failed)}（详见日志）")
                 return
             time.sleep(options["interval"])
 
     def step(self, name: str, run: Callable[..., T], **kwargs: Any) -> T | None:
         """One step of a round; if it fails, it is logged and the other steps still run (the
-        database down, a bug in one step): the next round tries again."""
+        database down, a bug in one step): the next round tries again. `--batch` (one round)
+        then ends with an error naming the failed steps."""
         try:
             return run(**kwargs)
         except Exception:
             logger.exception("worker step %s failed; trying again next round", name)
+            self.failed.append(name)
             close_old_connections()
             return None
 
