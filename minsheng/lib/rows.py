@@ -5,8 +5,9 @@ On a busy channel every request stores a ticket, its first event and an idempote
 building those statements through the queryset machinery cost more CPU than PostgreSQL spent
 running them (docs/api.md, "Throughput"). Here the INSERT of each model is built once per
 process from its fields, and values are prepared by the fields themselves exactly as
-`Model.save()` would (defaults, `auto_now_add`, JSON, time zones), so the stored row is the
-same. No signals are sent: use this only for models that have no receivers.
+`Model.save()` would (defaults, `auto_now_add`, JSON, time zones), or passed as they are where
+the field would return them unchanged (`_AS_IS`), so the stored row is the same. No signals
+are sent: use this only for models that have no receivers.
 """
 
 from collections.abc import Sequence
@@ -91,20 +92,18 @@ def _insert(objs: Sequence[Model], match: tuple[str, ...]) -> None:
 
 def fetch(model: type[M], sql: str, params: Sequence[Any]) -> M | None:
     """The first row of `sql` (which selects all of `model`'s columns, in field order)."""
-    found = fetch_all(model, sql, params, first=True)
+    found = fetch_all(model, sql, params)
     return found[0] if found else None
 
 
-def fetch_all(model: type[M], sql: str, params: Sequence[Any], *, first: bool = False) -> list[M]:
+def fetch_all(model: type[M], sql: str, params: Sequence[Any]) -> list[M]:
     """The rows of `sql` (all of `model`'s columns, in field order) as instances."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        found = [cursor.fetchone()] if first else cursor.fetchall()
+        found = cursor.fetchall()
     names, converters = _reading(model, connection.vendor)
     objs = []
     for row in found:
-        if row is None:
-            continue
         values = list(row)
         for i, chain in converters:
             for convert, expression in chain:

@@ -34,6 +34,15 @@ def classifier_says(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
     return says
 
 
+def _only_the_second_waits_for_a_dispatcher(numbers: list[str]) -> None:
+    statuses = {t.number: (t.status, t.awaiting_route) for t in Ticket.objects.all()}
+    assert statuses == {
+        numbers[0]: (Status.DISPATCHED, False),
+        numbers[1]: (Status.RECEIVED, False),
+        numbers[2]: (Status.DISPATCHED, False),
+    }
+
+
 def _receipts(ticket: Ticket) -> int:
     return Notification.objects.filter(ticket_number=ticket.number, kind="receipt").count()
 
@@ -193,12 +202,7 @@ def test_a_ticket_the_rules_cannot_decide_waits_for_a_dispatcher_and_the_others_
     with caplog.at_level(logging.ERROR, logger="minsheng.dispatch.routing"):
         assert routing.route_waiting() == 3
 
-    statuses = {t.number: (t.status, t.awaiting_route) for t in Ticket.objects.all()}
-    assert statuses == {
-        numbers[0]: (Status.DISPATCHED, False),
-        numbers[1]: (Status.RECEIVED, False),
-        numbers[2]: (Status.DISPATCHED, False),
-    }
+    _only_the_second_waits_for_a_dispatcher(numbers)
     assert "deciding" in caplog.text
     assert Notification.objects.filter(kind="receipt").count() == 3
 
@@ -224,12 +228,7 @@ def test_a_ticket_that_breaks_its_batch_is_let_go_with_its_receipt_and_the_other
     with caplog.at_level(logging.ERROR, logger="minsheng.dispatch.routing"):
         assert routing.route_waiting() == 3
 
-    statuses = {t.number: (t.status, t.awaiting_route) for t in Ticket.objects.all()}
-    assert statuses == {
-        numbers[0]: (Status.DISPATCHED, False),
-        numbers[1]: (Status.RECEIVED, False),
-        numbers[2]: (Status.DISPATCHED, False),
-    }
+    _only_the_second_waits_for_a_dispatcher(numbers)
     assert "a batch of 3 waiting tickets failed" in caplog.text
     assert f"could not route ticket {Ticket.objects.get(number=numbers[1]).pk}" in caplog.text
     assert Notification.objects.filter(kind="receipt").count() == 3  # the let-go one too
