@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "minsheng.tickets.context.navigation",
+                "minsheng.tickets.context.resident_links",
             ],
         },
     },

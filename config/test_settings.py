@@ -6,7 +6,11 @@ os.environ.setdefault("MINSHENG_DEBUG", "0")
 os.environ.setdefault("MINSHENG_SECRET_KEY", "test-only-secret-key")
 
 from config.settings import *  # noqa: F403
-from config.settings import BASE_DIR, CACHES, DATABASES, STORAGES
+from config.settings import BASE_DIR, CACHES, DATABASES, INSTALLED_APPS, STORAGES
+
+# A programme that exists only in tests declares one of every extension point
+# (minsheng/tests/test_extensions.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "minsheng.tests.sample_programme"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

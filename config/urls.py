@@ -1,8 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
+from minsheng.lib.extensions import programmes
 from minsheng.ops.views import healthz
+
+
+def _programme_urls() -> list[URLPattern | URLResolver]:
+    """Each programme's staff pages and residents' pages (/m/…), as its apps.py declares."""
+    found: list[URLPattern | URLResolver] = []
+    for config in programmes():
+        if config.resident_urls:
+            prefix, module = config.resident_urls
+            found.append(path(f"m/{prefix}", include(module)))
+        if config.staff_urls:
+            prefix, module = config.staff_urls
+            found.append(path(prefix, include(module)))
+    return found
+
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -10,6 +25,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    *_programme_urls(),
     path("m/new/", include("minsheng.mobile.urls")),
     path("m/", include("minsheng.feedback.urls")),
     path("api/v1/", include("minsheng.api.urls")),

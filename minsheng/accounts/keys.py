@@ -7,6 +7,7 @@ import secrets
 from django.utils import timezone
 
 from minsheng.accounts.models import ApiKey
+from minsheng.lib.extensions import declared
 
 KEY_PREFIX = "ms_"
 
@@ -15,11 +16,18 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def known_scopes() -> list[str]:
+    """The core's scopes and those the programmes declare (lib.extensions)."""
+    declared_scopes = [scope for _c, (scope, _label) in declared("api_scopes")]
+    return [*ApiKey.Scope.values, *declared_scopes]
+
+
 def issue(name: str, *, scopes: list[str]) -> tuple[ApiKey, str]:
     """Create a key for a system; returns the record and the key, which is never shown again."""
-    unknown = set(scopes) - set(ApiKey.Scope.values)
+    known = known_scopes()
+    unknown = set(scopes) - set(known)
     if not scopes or unknown:
-        raise ValueError(f"scopes must be some of {', '.join(ApiKey.Scope.values)}")
+        raise ValueError(f"scopes must be some of {', '.join(known)}")
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     key = ApiKey.objects.create(

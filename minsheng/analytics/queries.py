@@ -18,6 +18,7 @@ from minsheng.analytics.models import (
     MonthlyTopic,
     OpenSnapshot,
 )
+from minsheng.lib.extensions import declared, resolve
 from minsheng.orgs.access import Standing, standing_of
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category, RequestType
@@ -158,6 +159,18 @@ def dashboard(user: User, period: Period, area: Unit | None = None) -> dict[str,
         "open": open_counts(user, area),
         "satisfaction": satisfaction_weeks(user, period, area),
     }
+
+
+def programme_panels(
+    user: User, period: Period, area: Unit | None = None
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(title, template, context) of each programme's dashboard panel the user may see."""
+    panels = []
+    for _config, panel in declared("panels"):
+        context = resolve(panel.context)(user, period.start, period.end, area)
+        if context is not None:
+            panels.append((str(panel.title), panel.template, context))
+    return panels
 
 
 def open_counts(user: User, area: Unit | None = None) -> dict[str, Any]:

@@ -41,10 +41,17 @@ def dashboard(request: Request) -> HttpResponse:
     standing = _standing(request)
     form = _period_form(request)
     data = queries.dashboard(request.user, form.period(), form.chosen_area())
+    panels = queries.programme_panels(request.user, form.period(), form.chosen_area())
     return render(
         request,
         "analytics/dashboard.html",
-        {"form": form, "data": data, "area": form.chosen_area(), "is_centre": standing.is_centre},
+        {
+            "form": form,
+            "data": data,
+            "area": form.chosen_area(),
+            "is_centre": standing.is_centre,
+            "panels": panels,
+        },
     )
 
 

@@ -10,10 +10,10 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer
 from pydantic import Field
 
 from minsheng.api import actions, idempotency, queries
+from minsheng.api.auth import ScopedKey
 from minsheng.api.errors import ApiError
 from minsheng.api.queries import Caller
 from minsheng.api.schemas import (
@@ -27,6 +27,7 @@ from minsheng.api.schemas import (
     event_out,
     ticket_out,
 )
+from minsheng.lib.extensions import programmes, resolve
 from minsheng.tickets.models import Status
 
 NUMBER = Path(..., pattern=r"^[A-Za-z0-9-]{1,24}$", description="工单编号")
@@ -44,19 +45,12 @@ WRITE_ERRORS = {
 }
 
 
-class ApiKeyAuth(HttpBearer):
-    """`Authorization: Bearer <key>` with a key of scope "api"."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Caller | None:
-        return queries.caller_for_token(token)
-
-
 api = NinjaAPI(
     title="民生 · 接诉即办 原生接口",
     version="1",
     description="工单的受理、查询与全部流转操作。说明见 docs/api.md。",
     urls_namespace="api",
-    auth=ApiKeyAuth(),
+    auth=ScopedKey("api"),
     docs_url=None,  # the docs page would load Swagger UI from a CDN; docs/api.md instead
 )
 
@@ -73,7 +67,8 @@ def _api_error(request: HttpRequest, error: ApiError) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     message = (
-        "缺少或无效的接口密钥：请在 Authorization 请求头中提供 Bearer <密钥>（须有 api 权限）。"
+        "缺少或无效的接口密钥：请在 Authorization 请求头中提供 Bearer <密钥>"
+        "（密钥须有该接口所需的权限，如 api）。"
     )
     return _error(request, 401, {"code": "unauthorized", "message": message, "errors": []})
 
@@ -208,3 +203,8 @@ for _endpoint in actions.ENDPOINTS:
         operation_id=f"ticket_{_endpoint.path.replace('-', '_')}",
         tags=["流转"],
     )(_action_view(_endpoint))
+
+# Programmes' endpoints, each a Router declared in its apps.py (docs/extending.md).
+for _programme in programmes():
+    if _programme.api_router:
+        api.add_router("", resolve(_programme.api_router))

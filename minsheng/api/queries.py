@@ -39,13 +39,14 @@ class Caller:
         return Actor(label=f"接口：{self.key.name}"[:60], kind="system")
 
 
-def caller_for_token(token: str) -> Caller | None:
-    """The caller a bearer token proves, or None; remembered for REMEMBER_SECONDS per process,
-    so revoking a key or changing its binding takes effect within that time."""
-    slot = f"api-caller:{hashlib.sha256(token.encode()).hexdigest()}"
+def caller_for_token(token: str, *, scope: str = "api") -> Caller | None:
+    """The caller a bearer token with this scope proves, or None; remembered for
+    REMEMBER_SECONDS per process, so revoking a key or changing its binding takes effect
+    within that time."""
+    slot = f"api-caller:{scope}:{hashlib.sha256(token.encode()).hexdigest()}"
     caller = caches["process"].get(slot)
     if caller is None:
-        key = keys.authenticate(token, scope="api")
+        key = keys.authenticate(token, scope=scope)
         if key is None:
             return None
         caller = caller_for(key)

@@ -3,6 +3,17 @@
 import re
 
 _PHONE = re.compile(r"^\+?\d[\d -]{5,}$")
+# Requests with nobody to answer (a paper slip without a phone, a sensor's alarm, work the
+# platform raises itself) are filed under placeholder residents whose numbers begin with
+# PLACEHOLDER_PREFIX; no real number does. Their tickets send no SMS and are never reachable
+# from the resident pages.
+PLACEHOLDER_PREFIX = "00000000"
+NO_CONTACT = "0000000000"
+
+
+def is_placeholder(phone: str) -> bool:
+    """True for the placeholder residents' numbers (说事箱, sensors, proactive work …)."""
+    return (phone or "").startswith(PLACEHOLDER_PREFIX)
 
 
 def mask_phone(phone: str) -> str:

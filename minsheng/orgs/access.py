@@ -28,6 +28,12 @@ class Standing:
     def unit_paths(self) -> tuple[str, ...]:
         return tuple(self.unit_roles)
 
+    @property
+    def all_roles(self) -> frozenset[str]:
+        """Every role held anywhere, with "admin" for administrators."""
+        held = set(self.centre_roles).union(*self.unit_roles.values())
+        return frozenset(held | ({"admin"} if self.is_admin else set()))
+
     def roles_over(self, units: Iterable[Unit]) -> frozenset[str]:
         """Roles held over any of `units`, through the unit itself or one above it."""
         units = list(units)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from minsheng.lib.extensions import CategorySpec
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category, RequestType
 
@@ -62,3 +63,29 @@ def load_categories(path: Path = DATA / "categories.csv") -> dict[str, int]:
             )
             leaves += 1
     return {"groups": len(groups), "leaves": leaves}
+
+
+def ensure(spec: CategorySpec) -> Category:
+    """The catalogue item a programme declared (lib.extensions.CategorySpec), made if missing,
+    in the caller's transaction; an administrator's later edits to it are kept."""
+    leaf = Category.objects.filter(code=spec.code).first()
+    if leaf is not None:
+        return leaf
+    group, _ = Category.objects.get_or_create(
+        code=spec.group_code,
+        defaults={"name": spec.group_name, "parent": None, "sort_order": 900},
+    )
+    leaf, _ = Category.objects.get_or_create(
+        code=spec.code,
+        defaults={
+            "name": spec.name,
+            "parent": group,
+            "policy": DeadlinePolicy.objects.get(code=spec.policy),
+            "request_types": list(spec.request_types),
+            "handler_hint": spec.handler_hint,
+            "keywords": spec.keywords,
+            "description": spec.description,
+            "sort_order": 900,
+        },
+    )
+    return leaf

@@ -20,6 +20,8 @@ LAYERS = [
     {"supervision"},
     {"assessment"},
     {"analytics"},
+    # Programmes (docs/extending.md): above the loop, never imported by it or by each other.
+    set(),
     {"demo", "ops"},
 ]
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minsheng.lib.extensions import declared, resolve
 from minsheng.notifications.queries import unread_count
 from minsheng.orgs.access import role_label, standing_of
 
@@ -41,6 +42,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((reverse("tickets:overdue"), _("超期督办")))
     if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
         items.append((reverse("feedback:visits"), _("回访任务")))
+    for _config, entry in declared("menu"):
+        if not entry.roles or entry.roles & standing.all_roles:
+            url = reverse(entry.url_name)
+            items.append((url, str(entry.label)))
+            if entry.count:
+                counts[url] = resolve(entry.count)(user)
     items.append((reverse("analytics:dashboard"), _("统计分析")))
     items.append((reverse("assessment:ranking"), _("考核排名")))
     notices = reverse("notifications:list")
@@ -56,3 +63,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ],
         "user_role_label": role_label(user),  # type: ignore[arg-type]
     }
+
+
+def resident_links(request: HttpRequest) -> dict[str, object]:
+    """The programmes' links for the residents' pages (/m/), as their apps declare them."""
+    if not request.path.startswith("/m/"):
+        return {}
+    links = [
+        (reverse(link.url_name), link.label, link.hint) for _c, link in declared("resident_links")
+    ]
+    return {"resident_links": links}

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from minsheng.citizens.masking import is_placeholder
 from minsheng.notifications.delivery import Message, enqueue, to_centre, to_unit
 from minsheng.notifications.models import Notification
 from minsheng.orgs.models import Unit
@@ -34,7 +35,7 @@ def to_resident(ticket: Ticket, *, kind: str, body: str, key: str) -> Message:
         channel=Notification.Channel.SMS,
         body=SIGN + body,
         dedupe_key=key,
-        phone=ticket.resident.phone,
+        phone="" if is_placeholder(ticket.resident.phone) else ticket.resident.phone,
         ticket_number=ticket.number,
     )
 

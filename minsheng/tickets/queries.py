@@ -8,6 +8,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from minsheng.accounts.models import User
+from minsheng.citizens.masking import NO_CONTACT, is_placeholder
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla.deadlines import EMERGENCY_POLICY
@@ -157,10 +158,11 @@ def for_resident(number: str, *, last4: str) -> Ticket | None:
         .filter(number=number)
         .first()
     )
-    phone = ticket.resident.phone if ticket else "0000000000"
+    phone = ticket.resident.phone if ticket else NO_CONTACT
     # Compare in constant time and do the same work whether or not the number exists.
     matches = hmac.compare_digest(phone[-4:], last4)
-    return ticket if ticket is not None and matches else None
+    # A placeholder's "last four digits" are public: such a ticket has no resident to prove it.
+    return ticket if ticket is not None and matches and not is_placeholder(phone) else None
 
 
 def proved_by_resident(number: str, proved: Iterable[str]) -> Ticket | None:

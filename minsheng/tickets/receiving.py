@@ -18,6 +18,7 @@ from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
 from minsheng.tickets import notices, numbering
 from minsheng.tickets.models import Status, Ticket, Urgency
+from minsheng.tickets.signals import event_recorded
 from minsheng.tickets.steps import check_new, new_event
 from minsheng.tickets.transitions import Action, Actor, as_actor
 
@@ -96,6 +97,8 @@ def receive_many(
             for t, a in zip(tickets, actors, strict=True)
         ]
         rows.insert_many(events, match=["ticket_id", "seq"])
+        for ticket, event in zip(tickets, events, strict=True):
+            event_recorded.send(sender=Ticket, ticket=ticket, event=event)
         if not route_later:
             for ticket in tickets:
                 notices.received(ticket, at=now)

@@ -17,6 +17,7 @@ from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets import chain
 from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketEvent, Urgency
+from minsheng.tickets.signals import event_recorded
 from minsheng.tickets.transitions import (
     RECEIVE_ROLES,
     Actor,
@@ -88,6 +89,7 @@ def record(
     event = new_event(ticket, action, from_status, to_status, actor, at, unit=unit, note=note,
                       data=data, seq=seq, prev=prev)  # fmt: skip
     rows.insert(event)  # every step of every ticket passes here (lib/rows.py says why)
+    event_recorded.send(sender=Ticket, ticket=ticket, event=event)
     return event
 
 

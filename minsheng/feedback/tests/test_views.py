@@ -432,3 +432,19 @@ def test_the_admin_lists_ratings_read_only(client: Client, replied: Any, admin_u
     assert listing.status_code == 200
     assert replied.number in listing.content.decode()
     assert adding.status_code == 403
+
+
+def test_a_ticket_without_a_provable_contact_is_not_reachable(
+    client: Client, make_ticket: Any
+) -> None:
+    """A paper slip filed without a phone belongs to a placeholder whose last four digits are
+    public (0000000001); nobody may open, follow or rate it from the resident pages."""
+    from minsheng.citizens import registry
+
+    slip_box = registry.remember(phone="0000000001", name="说事箱")
+    ticket = make_ticket(channel="offline", resident=slip_box)
+
+    response = track(client, ticket.number, "0001")
+
+    assert response.status_code == 200  # the form again, with its error
+    assert client.get(reverse("feedback:ticket", args=[ticket.number])).status_code != 200

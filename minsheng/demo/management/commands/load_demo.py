@@ -3,8 +3,10 @@ from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from minsheng.demo import accounts, builder
+from minsheng.lib.extensions import programmes, resolve
 from minsheng.tickets.models import Status
 
 
@@ -37,6 +39,13 @@ class Command(BaseCommand):
             now=now,
             log=lambda line: self.stderr.write(line),
         )
+        for programme in programmes():  # each programme's demo, after the city exists
+            if programme.demo:
+                resolve(programme.demo)(
+                    now=now or timezone.now(),
+                    log=lambda line: self.stderr.write(line),
+                    password=accounts.DEMO_PASSWORD,
+                )
         seconds = time.monotonic() - started
         done = "已生成历史工单" if summary["history"] else "历史工单已存在或未要求，未重复生成"
         self.stdout.write(f"演示数据已就绪（{seconds:.1f} 秒）：{done}。")

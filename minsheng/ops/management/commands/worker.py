@@ -12,6 +12,7 @@ that fails is logged and the others still run; the next round tries it again.
 
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable
 from types import FrameType
@@ -25,6 +26,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from minsheng.analytics import refresh
 from minsheng.dispatch import routing
+from minsheng.lib.extensions import WorkerService, WorkerStep, declared, resolve
 from minsheng.notifications import delivery
 from minsheng.supervision import scanning
 from minsheng.webhooks import deliveries
@@ -69,6 +71,26 @@ class Command(BaseCommand):
         )
         refresh_every = float(getattr(settings, "MINSHENG_ANALYTICS_INTERVAL", 300))
         logger.info("worker %s: scans every %ss", worker_id, scan_every)
+        steps = [step for _c, step in declared("worker_steps")]
+        last_run = dict.fromkeys((s.name for s in steps), float("-inf"))
+        stop = threading.Event()
+        threads = [] if options["batch"] else self.start_services(stop)
+        try:
+            self.loop(options, tasks, steps, last_run, scan_every, refresh_every)
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=10)
+
+    def loop(
+        self,
+        options: dict[str, Any],
+        tasks: Worker,
+        steps: list[WorkerStep],
+        last_run: dict[str, float],
+        scan_every: float,
+        refresh_every: float,
+    ) -> None:
         last_scan = last_refresh = float("-inf")
         while self.running:
             self.failed: list[str] = []  # steps that failed this round
@@ -98,11 +120,40 @@ class Command(BaseCommand):
                 self.step("analytics", refresh.refresh_all)
             if self.running:
                 self.step("webhooks", self.webhooks, limit=options["limit"])
+            for extra in steps:  # the programmes' own periodic work
+                if self.running and time.monotonic() - last_run[extra.name] >= extra.every_seconds:
+                    last_run[extra.name] = time.monotonic()
+                    self.step(extra.name, resolve(extra.run), limit=options["limit"])
             if options["batch"]:
                 if self.failed:
                     raise CommandError(f"这一轮有步骤失败：{'、'.join(self.failed)}（详见日志）")
                 return
             time.sleep(options["interval"])
+
+    def start_services(self, stop: threading.Event) -> list[threading.Thread]:
+        """The programmes' long-running services (an MQTT subscriber …), each in a thread."""
+        threads = []
+        for _config, service in declared("worker_services"):
+            if service.enabled and not resolve(service.enabled)():
+                continue
+            thread = threading.Thread(
+                target=self.service, args=(service, stop), name=service.name, daemon=True
+            )
+            thread.start()
+            threads.append(thread)
+            logger.info("service %s started", service.name)
+        return threads
+
+    def service(self, service: WorkerService, stop: threading.Event) -> None:
+        """Run a service; if it fails, log it and start it again after a pause."""
+        while not stop.is_set():
+            try:
+                resolve(service.start)(stop)
+            except Exception:
+                logger.exception("service %s failed; restarting in 5 s", service.name)
+                stop.wait(5)
+            finally:
+                close_old_connections()
 
     def step(self, name: str, run: Callable[..., T], **kwargs: Any) -> T | None:
         """One step of a round; if it fails, it is logged and the other steps still run (the
