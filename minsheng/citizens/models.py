@@ -19,3 +19,27 @@ class Resident(models.Model):
         from minsheng.citizens.masking import mask_phone
 
         return f"{self.name or '群众'} {mask_phone(self.phone)}"
+
+
+class Reveal(models.Model):
+    """One sight of personal data in full (a phone, an ID number) by a member of staff.
+
+    Append-only: who saw what of whom, when and why. Every app that unmasks personal data
+    records it here through `citizens.registry.record_reveal`.
+    """
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name="查看人", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("信息类型", max_length=20)  # phone, id_number, address …
+    subject = models.CharField("对象", max_length=120)  # "ticket:FZ2612030001", "household:17"
+    reason = models.CharField("用途", max_length=200, blank=True)
+    at = models.DateTimeField("查看时间", db_index=True)
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.subject}"

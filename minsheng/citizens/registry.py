@@ -4,7 +4,8 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from minsheng.citizens.models import Resident
+from minsheng.accounts.models import User
+from minsheng.citizens.models import Resident, Reveal
 from minsheng.lib import rows
 
 # Plain SQL: this runs once for every request filed, on every channel.
@@ -54,3 +55,11 @@ def _find(phones: list[str]) -> dict[str, Resident]:
     where = f'"phone" IN ({rows.placeholders(len(phones))})'
     sql = f'SELECT {_COLUMNS} FROM "citizens_resident" WHERE {where}'  # noqa: S608
     return {r.phone: r for r in rows.fetch_all(Resident, sql, phones)}
+
+
+def record_reveal(*, user: User, kind: str, subject: str, reason: str = "") -> Reveal:
+    """Record that `user` saw `kind` of `subject` in full; in the caller's transaction, so the
+    record exists exactly when the data was shown."""
+    return Reveal.objects.create(
+        user=user, kind=kind, subject=subject[:120], reason=reason[:200], at=timezone.now()
+    )

@@ -1,6 +1,7 @@
 """The resident record: one row per phone, kept by one statement on the common paths."""
 
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -81,3 +82,19 @@ def test_first_calls_at_the_same_moment_make_one_resident():
     assert len(found) == threads
     assert len(set(found)) == 1
     assert Resident.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_reveal_is_recorded_with_who_what_and_when(agent: Any) -> None:
+    from minsheng.citizens.models import Reveal
+
+    registry.record_reveal(user=agent, kind="phone", subject="ticket:FZ1", reason="回电")
+
+    (seen,) = Reveal.objects.all()
+    assert (seen.user, seen.kind, seen.subject, seen.reason) == (
+        agent,
+        "phone",
+        "ticket:FZ1",
+        "回电",
+    )
+    assert seen.at is not None
