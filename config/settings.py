@@ -80,11 +80,12 @@ INSTALLED_APPS = [
     "minsheng.webhooks",
     "minsheng.api",
     "minsheng.open311",
-    "minsheng.mobile",
+    "minsheng.residents",
     "minsheng.notifications",
     "minsheng.supervision",
     "minsheng.analytics",
     "minsheng.assessment",
+    "minsheng.desk",
     "minsheng.demo",
     "minsheng.ops",
 ]
@@ -115,8 +116,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "minsheng.tickets.context.navigation",
-                "minsheng.tickets.context.resident_links",
+                "minsheng.desk.context.navigation",
+                "minsheng.desk.context.resident_links",
             ],
         },
     },
@@ -145,7 +146,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "tickets:home"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [

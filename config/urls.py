@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from minsheng.desk import views as desk
 from minsheng.lib.extensions import programmes
 from minsheng.ops.views import healthz
+from minsheng.residents import views as residents
 
 
 def _programme_urls() -> list[URLPattern | URLResolver]:
@@ -26,8 +28,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *_programme_urls(),
-    path("m/new/", include("minsheng.mobile.urls")),
-    path("m/", include("minsheng.feedback.urls")),
+    # The resident's page of one ticket, linked from every SMS: published like the staff page.
+    path("m/t/<str:number>/", residents.ticket_page, name="resident_ticket"),
+    path("m/", include("minsheng.residents.urls")),
+    path("visits/", include("minsheng.feedback.urls")),
     path("api/v1/", include("minsheng.api.urls")),
     path("open311/v2/", include("minsheng.open311.urls")),
     path("intake/", include("minsheng.intake.urls")),
@@ -38,5 +42,8 @@ urlpatterns = [
     path("assessment/", include("minsheng.assessment.urls")),
     path("dispatch/", include("minsheng.dispatch.urls")),
     path("analytics/", include("minsheng.analytics.urls")),
-    path("", include("minsheng.tickets.urls")),
+    # The staff ticket page is the address the loop publishes (notices, other apps' links):
+    # a project-level name, so that no app below the desk names the desk.
+    path("t/<str:number>/", desk.detail, name="ticket"),
+    path("", include("minsheng.desk.urls")),
 ]

@@ -278,7 +278,7 @@ def points(user: User, period: Period, *, limit: int = MAX_POINTS) -> list[dict[
             "status": str(statuses.get(status, status)),
             "lon": lon,
             "lat": lat,
-            "url": reverse("tickets:detail", args=[number]),
+            "url": reverse("ticket", args=[number]),
         }
         for number, category, status, lon, lat in rows
     ]

@@ -207,7 +207,7 @@ def proactive(request: Request, key: str) -> HttpResponse:
         messages.success(request, _("已发起未诉先办工单 %(n)s。") % {"n": ticket.number})
     else:
         messages.info(request, _("该热点已发起过未诉先办工单 %(n)s。") % {"n": ticket.number})
-    return redirect("tickets:detail", number=ticket.number)
+    return redirect("ticket", number=ticket.number)
 
 
 # --- 每月一题 --------------------------------------------------------------------------------

@@ -10,16 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from minsheng.dispatch import queries, rules
 from minsheng.dispatch.models import Target
 from minsheng.lib.forms import latitude_field, longitude_field
+from minsheng.orgs.forms import UnitField, UnitsField, dispatch_units
 from minsheng.orgs.models import Unit
 from minsheng.sla.models import DeadlinePolicy
+from minsheng.taxonomy.forms import catalogue_leaves, leaf_choices
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets.forms import (
-    UnitField,
-    UnitsField,
-    catalogue_leaves,
-    dispatch_units,
-    leaf_choices,
-)
 from minsheng.tickets.models import Urgency
 
 AREA_KINDS = (

@@ -1,63 +1,11 @@
-"""Forms of the resident pages: proving a ticket is one's own, and rating how it was handled."""
-
-import re
-import unicodedata
+"""The return visit's form: how the resident rates the handling, on the phone or on /m/."""
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.tickets import queries
-from minsheng.tickets.models import Satisfaction, Ticket
+from minsheng.tickets.models import Satisfaction
 
 COMMENT_LIMIT = 500
-
-
-def _plain(value: str) -> str:
-    # Phone keyboards in Chinese input mode type full-width letters and digits (ＦＺ１２…).
-    return unicodedata.normalize("NFKC", value or "")
-
-
-class TrackForm(forms.Form):
-    """A ticket number and the last four digits of the phone it was made from."""
-
-    number = forms.CharField(
-        label=_("工单编号"),
-        max_length=40,
-        error_messages={"required": _("请输入工单编号。"), "max_length": _("工单编号不正确。")},
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "spellcheck": "false",
-                "placeholder": _("例如 FZ2611270001"),
-            }
-        ),
-        help_text=_("受理时短信或话务员告诉您的编号。"),
-    )
-    last4 = forms.CharField(
-        label=_("手机号后四位"),
-        max_length=10,
-        error_messages={
-            "required": _("请输入手机号后四位。"),
-            "max_length": _("请输入手机号后四位数字。"),
-        },
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        help_text=_("反映问题时留下的手机号的最后四位数字。"),
-    )
-
-    def clean_number(self) -> str:
-        return re.sub(r"\s+", "", _plain(self.cleaned_data["number"])).upper()
-
-    def clean_last4(self) -> str:
-        value = re.sub(r"\s+", "", _plain(self.cleaned_data["last4"]))
-        if not re.fullmatch(r"\d{4}", value):
-            raise forms.ValidationError(gettext("请输入手机号后四位数字。"))
-        return value
-
-    def matching_ticket(self) -> Ticket | None:
-        """The ticket with this exact number whose phone ends in these digits, or None."""
-        return queries.for_resident(self.cleaned_data["number"], last4=self.cleaned_data["last4"])
 
 
 class RatingForm(forms.Form):

@@ -11,8 +11,8 @@ from minsheng.citizens.masking import normalise_phone
 from minsheng.knowledge.models import Article
 from minsheng.lib.forms import latitude_field, longitude_field
 from minsheng.orgs.models import Unit
+from minsheng.taxonomy.forms import catalogue_leaves, leaf_choices
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets.forms import catalogue_leaves, leaf_choices
 from minsheng.tickets.models import Channel, Urgency
 from minsheng.tickets.workflow import MAX_TEXT
 

@@ -16,10 +16,11 @@ LAYERS = [
     {"dispatch", "webhooks"},
     {"intake"},
     {"feedback", "open311"},
-    {"mobile", "api"},
+    {"residents", "api"},
     {"supervision"},
     {"assessment"},
     {"analytics"},
+    {"desk"},
     # Programmes (docs/extending.md): above the loop, never imported by it or by each other.
     set(),
     {"demo", "ops"},

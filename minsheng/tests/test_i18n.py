@@ -89,7 +89,7 @@ def test_the_language_switch_sets_english(client: Any) -> None:
 
 def test_resident_tracking_page_in_english(client: Any, db: Any) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    html = client.get(reverse("feedback:track")).content.decode()
+    html = client.get(reverse("residents:track")).content.decode()
     for text in ("Track my request", "Ticket number", "Last 4 digits of phone", "Large text"):
         assert text in html
     assert "查询我的诉求" not in html

@@ -25,7 +25,7 @@ OWN = {
     "water_handler": {"water"},
     "guxi_handler": {"guxi"},
 }
-LISTS = ["tickets:queue", "tickets:inbox", "tickets:all", "tickets:overdue", "sla:calendar"]
+LISTS = ["desk:queue", "desk:inbox", "desk:all", "desk:overdue", "sla:calendar"]
 
 
 @pytest.fixture
@@ -64,9 +64,9 @@ def test_a_unit_cannot_open_another_units_ticket(
     client.force_login(request.getfixturevalue(person))
     for key, ticket in world.items():
         expected = 200 if key in OWN[person] else 404
-        assert client.get(reverse("tickets:detail", args=[ticket.number])).status_code == expected
+        assert client.get(reverse("ticket", args=[ticket.number])).status_code == expected
         for attachment in ticket.attachments.all():
-            url = reverse("tickets:attachment", args=[ticket.number, attachment.pk])
+            url = reverse("desk:attachment", args=[ticket.number, attachment.pk])
             assert client.get(url).status_code == expected
 
 
@@ -80,7 +80,7 @@ def test_a_unit_cannot_act_on_another_units_ticket(
         if key in OWN[person]:
             continue
         for action in Action.values:
-            url = reverse("tickets:act", args=[ticket.number, action])
+            url = reverse("desk:act", args=[ticket.number, action])
             data = {"reason": "不是我们的", "text": "已处理", "note": "x", "unit": "1"}
             assert client.post(url, data).status_code == 404, action
         visit = reverse("feedback:phone_visit", args=[ticket.number])
@@ -103,7 +103,7 @@ def test_lists_show_a_unit_only_its_own_tickets(
         for key, ticket in world.items():
             if key not in OWN[person]:
                 assert ticket.number not in body, (name, key)
-    inbox = client.get(reverse("tickets:inbox")).content.decode()
+    inbox = client.get(reverse("desk:inbox")).content.decode()
     for key in OWN[person]:
         assert world[key].number in inbox
     assert client.get(reverse("intake:history"), {"phone": "13812345678"}).status_code == 403
@@ -115,7 +115,7 @@ def test_the_centre_sees_every_ticket_with_the_full_phone(
 ) -> None:
     client.force_login(request.getfixturevalue(person))
     for ticket in world.values():
-        response = client.get(reverse("tickets:detail", args=[ticket.number]))
+        response = client.get(reverse("ticket", args=[ticket.number]))
         assert response.status_code == 200
         if person != "admin_user":  # administrators keep reference data, not residents' data
             assert "13812345678" in response.content.decode()
@@ -127,16 +127,16 @@ def test_unit_staff_see_the_phone_masked(
 ) -> None:
     client.force_login(request.getfixturevalue(person))
     key = next(iter(OWN[person]))
-    body = client.get(reverse("tickets:detail", args=[world[key].number])).content.decode()
+    body = client.get(reverse("ticket", args=[world[key].number])).content.decode()
     assert "138****5678" in body
     assert "13812345678" not in body
 
 
 def test_a_resident_sees_only_the_tickets_they_proved(client: Any, world: dict[str, Any]) -> None:
     own, other = world["gudong"], world["water"]
-    client.post(reverse("feedback:track"), {"number": own.number, "last4": "5678"})
-    assert client.get(reverse("feedback:ticket", args=[own.number])).status_code == 200
-    response = client.get(reverse("feedback:ticket", args=[other.number]))
+    client.post(reverse("residents:track"), {"number": own.number, "last4": "5678"})
+    assert client.get(reverse("resident_ticket", args=[own.number])).status_code == 200
+    response = client.get(reverse("resident_ticket", args=[other.number]))
     assert response.status_code == 302
     assert other.number not in client.get(response["Location"]).content.decode()
 
@@ -146,10 +146,10 @@ def test_anonymous_visitors_see_no_staff_screen(client: Any, world: dict[str, An
     for url in [
         *(reverse(name) for name in LISTS),
         reverse("intake:new"),
-        reverse("tickets:detail", args=[number]),
+        reverse("ticket", args=[number]),
     ]:
         response = client.get(url)
         assert response.status_code == 302
         assert "/login/" in response["Location"]
-    assert client.post(reverse("tickets:act", args=[number, "accept"])).status_code == 302
+    assert client.post(reverse("desk:act", args=[number, "accept"])).status_code == 302
     assert TicketEvent.objects.filter(ticket=world["gudong"], action="accept").count() == 0

@@ -179,7 +179,7 @@ class Ticket(models.Model):
         return f"{self.number} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("tickets:detail", args=[self.number])
+        return reverse("ticket", args=[self.number])
 
     @property
     def is_open(self) -> bool:

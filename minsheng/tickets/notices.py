@@ -26,7 +26,7 @@ def public_url(path: str) -> str:
 
 def tracking_url(ticket: Ticket) -> str:
     """The resident's tracking page; it asks for the phone's last four digits."""
-    return public_url(reverse("feedback:ticket", args=[ticket.number]))
+    return public_url(reverse("resident_ticket", args=[ticket.number]))
 
 
 def to_resident(ticket: Ticket, *, kind: str, body: str, key: str) -> Message:

@@ -130,11 +130,6 @@ def suggested_unit(ticket: Ticket) -> Unit | None:
     return Unit.objects.filter(code=hint, is_active=True).first() if hint else None
 
 
-def dispatch_targets() -> QuerySet[Unit]:
-    """Units a ticket can be dispatched to: every active unit except the centre itself."""
-    return Unit.objects.filter(is_active=True).exclude(kind=Unit.Kind.CENTRE)
-
-
 def awaiting_rating(number: str, *, reply_round: int) -> Ticket | None:
     """The ticket with this number if it still awaits the rating of its reply `reply_round`.
 

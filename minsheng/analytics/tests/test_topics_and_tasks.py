@@ -122,7 +122,7 @@ def test_a_hotspot_becomes_one_proactive_ticket_however_often_it_is_clicked(
     assert Ticket.objects.count() == before + 1
     task = ProactiveTask.objects.get()
     ticket = task.ticket
-    assert first["Location"] == reverse("tickets:detail", args=[ticket.number])
+    assert first["Location"] == reverse("ticket", args=[ticket.number])
     assert "该热点已发起过未诉先办工单" in second.content.decode()
     assert ticket.channel == getattr(Channel, "PROACTIVE", Channel.GRID)
     assert (ticket.category, ticket.place) == (spot.category, city["dongjie"])

@@ -30,7 +30,7 @@ def replied(dispatched: Any, street_handler: Any) -> Any:
 
 
 def track(client: Client, number: str, last4: str, **extra: Any) -> Any:
-    return client.post(reverse("feedback:track"), {"number": number, "last4": last4}, **extra)
+    return client.post(reverse("residents:track"), {"number": number, "last4": last4}, **extra)
 
 
 def proved_client(ticket: Any) -> Client:
@@ -42,11 +42,11 @@ def proved_client(ticket: Any) -> Client:
 
 
 def rate(client: Client, ticket: Any, **fields: str) -> Any:
-    return client.post(reverse("feedback:rate", args=[ticket.number]), fields, follow=True)
+    return client.post(reverse("residents:rate", args=[ticket.number]), fields, follow=True)
 
 
 def page(client: Client, ticket: Any) -> str:
-    response = client.get(reverse("feedback:ticket", args=[ticket.number]))
+    response = client.get(reverse("resident_ticket", args=[ticket.number]))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -62,11 +62,11 @@ def test_m_redirects_to_the_tracking_form(client: Client, db: Any) -> None:
     response = client.get("/m/")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("feedback:track")
+    assert response["Location"] == reverse("residents:track")
 
 
 def test_the_tracking_form_is_a_phone_page_in_chinese(client: Client, db: Any) -> None:
-    response = client.get(reverse("feedback:track"))
+    response = client.get(reverse("residents:track"))
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -79,7 +79,7 @@ def test_the_right_last_four_digits_open_the_ticket(client: Client, dispatched: 
     response = track(client, dispatched.number, "5678")
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("feedback:ticket", args=[dispatched.number])
+    assert response["Location"] == reverse("resident_ticket", args=[dispatched.number])
     assert client.session["m_tickets"] == [dispatched.number]
     assert dispatched.title in page(client, dispatched)
 
@@ -99,8 +99,8 @@ def test_wrong_last_four_digits_give_no_access(client: Client, dispatched: Any) 
     assert response.status_code == 200
     assert MISMATCH in response.content.decode()
     assert "m_tickets" not in client.session
-    follow = client.get(reverse("feedback:ticket", args=[dispatched.number]))
-    assert follow["Location"] == reverse("feedback:track")
+    follow = client.get(reverse("resident_ticket", args=[dispatched.number]))
+    assert follow["Location"] == reverse("residents:track")
 
 
 def test_an_unknown_number_gets_the_same_message_as_a_wrong_phone(
@@ -152,20 +152,20 @@ def test_a_resident_cannot_open_a_ticket_they_have_not_proved(
     other = make_ticket(title="路灯不亮")
     client = proved_client(dispatched)
 
-    response = client.get(reverse("feedback:ticket", args=[other.number]))
+    response = client.get(reverse("resident_ticket", args=[other.number]))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("feedback:track")
+    assert response["Location"] == reverse("residents:track")
     assert client.get(response["Location"]).status_code == 200
 
 
 def test_a_resident_cannot_rate_a_ticket_they_have_not_proved(client: Client, replied: Any) -> None:
     response = client.post(
-        reverse("feedback:rate", args=[replied.number]),
+        reverse("residents:rate", args=[replied.number]),
         {"satisfaction": "satisfied", "resolved": "yes"},
     )
 
-    assert response["Location"] == reverse("feedback:track")
+    assert response["Location"] == reverse("residents:track")
     assert not Rating.objects.exists()
 
 
@@ -244,8 +244,8 @@ def test_the_rating_form_appears_only_once_replied(dispatched: Any, street_handl
 
     after = page(client, dispatched)
 
-    assert reverse("feedback:rate", args=[dispatched.number]) not in before
-    assert reverse("feedback:rate", args=[dispatched.number]) in after
+    assert reverse("residents:rate", args=[dispatched.number]) not in before
+    assert reverse("residents:rate", args=[dispatched.number]) in after
     assert 'value="basically"' in after
 
 
@@ -447,4 +447,4 @@ def test_a_ticket_without_a_provable_contact_is_not_reachable(
     response = track(client, ticket.number, "0001")
 
     assert response.status_code == 200  # the form again, with its error
-    assert client.get(reverse("feedback:ticket", args=[ticket.number])).status_code != 200
+    assert client.get(reverse("resident_ticket", args=[ticket.number])).status_code != 200

@@ -122,12 +122,12 @@ def test_the_unit_hears_of_a_dispatch_and_the_nav_counts_unread(
     assert Notification.objects.filter(kind="dispatched", user=street_handler).count() == 1
     client.force_login(street_handler)
     nav = '消息提醒<span class="count" aria-label="1 项">1</span>'
-    page = client.get(reverse("tickets:inbox")).content.decode()
+    page = client.get(reverse("desk:inbox")).content.decode()
     assert nav in page.replace("\n", "").replace("  ", "")
     listing = client.get(reverse("notifications:list")).content.decode()
     assert dispatched.number in listing
     client.post(reverse("notifications:read"))
-    page = client.get(reverse("tickets:inbox")).content.decode()
+    page = client.get(reverse("desk:inbox")).content.decode()
     assert "消息提醒<span" not in page.replace("\n", "").replace("  ", "")
 
 

@@ -1,0 +1,75 @@
+"""Template context for staff pages: the navigation a user's roles open to them."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from minsheng.lib.extensions import declared, resolve
+from minsheng.notifications.queries import unread_count
+from minsheng.orgs.access import role_label, standing_of
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: str
+    active: bool = False
+    count: int = 0
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    standing = standing_of(user)  # type: ignore[arg-type]
+    items: list[tuple[str, str]] = []
+    counts: dict[str, int] = {}
+    if standing.centre_roles & {"agent", "dispatcher"}:
+        items.append((reverse("intake:new"), _("受理登记")))
+        items.append((reverse("intake:import"), _("批量导入")))
+    if standing.is_centre:
+        items.append((reverse("knowledge:index"), _("知识库")))
+    if "dispatcher" in standing.centre_roles or standing.is_admin:
+        items.append((reverse("desk:queue"), _("派单队列")))
+        items.append((reverse("dispatch:rules"), _("派单规则")))
+    if standing.unit_paths:
+        items.append((reverse("desk:inbox"), _("本单位工单")))
+    if standing.is_centre:
+        items.append((reverse("desk:all"), _("全部工单")))
+    if standing.centre_roles & {"supervisor", "dispatcher"} or standing.is_admin:
+        items.append((reverse("desk:overdue"), _("超期督办")))
+    if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
+        items.append((reverse("feedback:visits"), _("回访任务")))
+    for _config, entry in declared("menu"):
+        if not entry.roles or entry.roles & standing.all_roles:
+            url = reverse(entry.url_name)
+            items.append((url, str(entry.label)))
+            if entry.count:
+                counts[url] = resolve(entry.count)(user)
+    items.append((reverse("analytics:dashboard"), _("统计分析")))
+    items.append((reverse("assessment:ranking"), _("考核排名")))
+    notices = reverse("notifications:list")
+    items.append((notices, _("消息提醒")))
+    counts[notices] = unread_count(user)  # type: ignore[arg-type]
+    if standing.is_admin:
+        items.append((reverse("sla:calendar"), _("工作日历")))
+        items.append((reverse("admin:index"), _("系统管理")))
+    path = request.path
+    return {
+        "nav_items": [
+            NavItem(url, label, path.startswith(url), counts.get(url, 0)) for url, label in items
+        ],
+        "user_role_label": role_label(user),  # type: ignore[arg-type]
+    }
+
+
+def resident_links(request: HttpRequest) -> dict[str, object]:
+    """The programmes' links for the residents' pages (/m/), as their apps declare them."""
+    if not request.path.startswith("/m/"):
+        return {}
+    links = [
+        (reverse(link.url_name), link.label, link.hint) for _c, link in declared("resident_links")
+    ]
+    return {"resident_links": links}

@@ -1,0 +1,406 @@
+"""Staff screens: the home redirect, the work lists, the ticket page and its actions."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from minsheng.accounts.http import AuthenticatedHttpRequest as Request
+from minsheng.accounts.models import User
+from minsheng.citizens.masking import normalise_phone
+from minsheng.desk import forms
+from minsheng.orgs.access import Standing, standing_of
+from minsheng.orgs.forms import MAIN_TARGET_KINDS, dispatch_units, unit_choices
+from minsheng.orgs.models import Unit
+from minsheng.tickets import queries, workflow
+from minsheng.tickets.models import ExtensionRequest, Status, Ticket, TicketEvent
+from minsheng.tickets.workflow import Action, WorkflowError
+
+PER_PAGE = 50
+DANGER_ACTIONS = {
+    Action.RETURN,
+    Action.DECLINE,
+    Action.MERGE,
+    Action.REFUSE_EXTENSION,
+    Action.LEADER_REFUSE_EXTENSION,
+}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("您的岗位无权访问此页面。")
+
+
+def _page(request: Request, items: QuerySet[Ticket]) -> Page:
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+@login_required
+@require_GET
+def home(request: Request) -> HttpResponse:
+    """Send each person to the screen of their main role."""
+    standing = standing_of(request.user)
+    roles = standing.centre_roles
+    for role, target in (
+        ("agent", "intake:new"),
+        ("dispatcher", "desk:queue"),
+        ("supervisor", "desk:overdue"),
+    ):
+        if role in roles:
+            return redirect(target)
+    if standing.unit_paths:
+        return redirect("desk:inbox")
+    if standing.is_admin:
+        return redirect("desk:all")
+    raise PermissionDenied("您的账号尚未分配岗位，请联系系统管理员。")
+
+
+@login_required
+@require_GET
+def queue(request: Request) -> HttpResponse:
+    """New and returned tickets waiting for dispatch, with a quick dispatch form per row."""
+    standing = standing_of(request.user)
+    _require("dispatcher" in standing.centre_roles or standing.is_admin)
+    page = _page(request, queries.dispatch_queue(request.user).select_related("place"))
+    tickets = list(page.object_list)
+    units = dispatch_units()
+    by_pk = {u.pk: u for u in units}
+    for unit in units:  # lets ancestor_of_kind walk up the tree without queries
+        if unit.parent_id in by_pk:
+            unit.parent = by_pk[unit.parent_id]
+    reasons = _return_reasons(tickets)
+    rules = _dispatch_rules(tickets)
+    memo: dict[tuple[int, str], Unit | None] = {}
+    rows = []
+    for ticket in tickets:
+        suggestion = _suggest(ticket, by_pk, memo)
+        rows.append(
+            {
+                "ticket": ticket,
+                "reason": reasons.get(ticket.pk, ""),
+                "rule": rules.get(ticket.pk, ""),
+                "suggestion": suggestion,
+                "suggested_pk": str(suggestion.pk) if suggestion else "",
+            }
+        )
+    return render(
+        request,
+        "desk/queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "unit_options": unit_choices(units, kinds=MAIN_TARGET_KINDS),
+        },
+    )
+
+
+def _return_reasons(tickets: list[Ticket]) -> dict[int, str]:
+    """The note of each returned ticket's last `return` event, in one query."""
+    returned = [t.pk for t in tickets if t.status == Status.RETURNED]
+    reasons: dict[int, str] = {}
+    events = TicketEvent.objects.filter(ticket_id__in=returned, action=Action.RETURN)
+    for ticket_id, note in events.order_by("seq").values_list("ticket_id", "note"):
+        reasons[ticket_id] = note
+    return reasons
+
+
+def _dispatch_rules(tickets: list[Ticket]) -> dict[int, str]:
+    """The dispatch rule that routed each returned ticket (event data "rule"), in one query."""
+    returned = [t.pk for t in tickets if t.status == Status.RETURNED]
+    rules: dict[int, str] = {}
+    events = TicketEvent.objects.filter(ticket_id__in=returned, action=Action.DISPATCH)
+    for ticket_id, data in events.order_by("seq").values_list("ticket_id", "data"):
+        rules[ticket_id] = (data or {}).get("rule", "")
+    return rules
+
+
+def _suggest(
+    ticket: Ticket, by_pk: dict[int, Unit], memo: dict[tuple[int, str], Unit | None]
+) -> Unit | None:
+    """queries.suggested_unit, with the unit tree read once instead of once per ticket."""
+    key = (ticket.place_id or 0, ticket.category.handler_hint)
+    if key not in memo:
+        if ticket.place_id in by_pk:
+            ticket.place = by_pk[ticket.place_id]
+        memo[key] = queries.suggested_unit(ticket)
+    return memo[key]
+
+
+@login_required
+@require_GET
+def inbox(request: Request) -> HttpResponse:
+    """The work of the user's units, most urgent deadline first, with status tabs."""
+    standing = standing_of(request.user)
+    _require(bool(standing.unit_paths))
+    tickets = queries.inbox(request.user)
+    counts = dict(tickets.order_by().values_list("status").annotate(n=Count("pk")))
+    current = request.GET.get("status", "")
+    if current not in dict(forms.INBOX_TABS):
+        current = ""
+    if current:
+        tickets = tickets.filter(status=current)
+    page = _page(request, tickets)
+    rows = [{"ticket": t, "role": _unit_role(standing, t)} for t in page.object_list]
+    tabs = [
+        {
+            "value": value,
+            "label": label,
+            "count": counts.get(value, 0) if value else sum(counts.values()),
+            "active": value == current,
+        }
+        for value, label in forms.INBOX_TABS
+    ]
+    return render(
+        request,
+        "desk/inbox.html",
+        {"page": page, "rows": rows, "tabs": tabs, "current": current},
+    )
+
+
+def _unit_role(standing: Standing, ticket: Ticket) -> str:
+    if ticket.unit is not None and standing.roles_over([ticket.unit]):
+        return "主办"
+    return "协办"
+
+
+@login_required
+@require_GET
+def all_tickets(request: Request) -> HttpResponse:
+    """Every ticket, for the centre: search and filters."""
+    _require(standing_of(request.user).is_centre)
+    form = forms.SearchForm(request.GET or None)
+    tickets = queries.visible_to(request.user).select_related("place")
+    if form.is_bound and form.is_valid():
+        tickets = _filter(tickets, form)
+    page = _page(request, tickets.order_by("-received_at"))
+    return render(request, "desk/all.html", {"page": page, "form": form})
+
+
+def _filter(tickets: QuerySet[Ticket], form: forms.SearchForm) -> QuerySet[Ticket]:
+    data = form.cleaned_data
+    q = data["q"].strip()
+    if q:
+        condition = (
+            Q(number__iexact=q)
+            | Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(address__icontains=q)
+        )
+        phone = normalise_phone(q)
+        if phone:
+            condition |= Q(resident__phone=phone)
+        if q.isdigit() and len(q) >= 4:
+            condition |= Q(resident__phone__endswith=q)
+        tickets = tickets.filter(condition)
+    if data["status"]:
+        tickets = tickets.filter(status=data["status"])
+    if data["group"]:
+        tickets = tickets.filter(category__parent_id=data["group"])
+    district = form.districts.get(data["district"]) if data["district"] else None
+    if district is not None:
+        tickets = tickets.filter(
+            Q(place__path__startswith=district.path) | Q(unit__path__startswith=district.path)
+        )
+    return tickets
+
+
+@login_required
+@require_GET
+def overdue(request: Request) -> HttpResponse:
+    """Overdue tickets with a count per unit, most overdue first or grouped by unit."""
+    standing = standing_of(request.user)
+    _require(bool(standing.centre_roles & {"supervisor", "dispatcher"}) or standing.is_admin)
+    now = timezone.now()
+    tickets = queries.overdue(request.user, now=now)
+    summary = list(
+        tickets.order_by().values("unit_id", "unit__name").annotate(n=Count("pk")).order_by("-n")
+    )
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():
+        tickets = tickets.filter(unit_id=int(unit))
+    by_unit = request.GET.get("sort") == "unit"
+    tickets = tickets.order_by("unit__path", "due_at") if by_unit else tickets.order_by("due_at")
+    page = _page(request, tickets)
+    rows = [{"ticket": t, "late": now - t.due_at} for t in page.object_list]
+    return render(
+        request,
+        "desk/overdue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "summary": summary,
+            "total": sum(s["n"] for s in summary),
+            "by_unit": by_unit,
+            "unit": unit,
+        },
+    )
+
+
+@login_required
+@require_GET
+def detail(request: Request, number: str) -> HttpResponse:
+    """The ticket page: facts, timeline, and exactly the actions the user may take."""
+    ticket = get_object_or_404(
+        queries.visible_to(request.user).select_related("place"), number=number
+    )
+    allowed = workflow.allowed_actions(request.user, ticket)
+    needs_units = {Action.DISPATCH, Action.ADD_COHANDLER} & set(allowed)
+    units = dispatch_units() if needs_units else []
+    actions = [
+        _action_panel(a, ticket, request.user, units)
+        for a in allowed
+        if a == Action.VISIT or a in forms.ACTION_FORMS
+    ]
+    return render(
+        request,
+        "desk/detail.html",
+        {
+            "ticket": ticket,
+            "events": ticket.events.select_related("unit").order_by("seq"),
+            "cohandlers": ticket.cohandlers.select_related("unit").order_by("added_at"),
+            "pending": ticket.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first(),
+            "merged": ticket.merged.order_by("number").values_list("number", flat=True),
+            "attachments": ticket.attachments.order_by("uploaded_at"),
+            "actions": actions,
+            "show_full_phone": queries.can_see_phone(request.user),
+            "suggestion": queries.suggested_unit(ticket) if Action.DISPATCH in allowed else None,
+            # The handling unit may ask for the ticket to be left out of its assessment (剔除).
+            "may_seek_exclusion": bool(
+                workflow.roles_of(request.user, ticket) & {"handler", "leader", "cohandler"}
+            ),
+        },
+    )
+
+
+def _action_panel(action: str, ticket: Ticket, user: User, units: list[Unit]) -> dict[str, Any]:
+    panel: dict[str, Any] = {
+        "name": action,
+        "label": Action(action).label,
+        "danger": action in DANGER_ACTIONS,
+    }
+    if action == Action.VISIT:
+        panel["url"] = _visit_url(ticket)
+        panel["form"] = forms.VisitForm()
+        return panel
+    form_class = forms.ACTION_FORMS[action]
+    initial: dict[str, Any] = {}
+    if action == Action.DISPATCH:
+        suggestion = queries.suggested_unit(ticket)
+        if suggestion is not None:
+            initial["unit"] = str(suggestion.pk)
+    panel["url"] = reverse("desk:act", args=[ticket.number, action])
+    panel["form"] = form_class(ticket=ticket, user=user, units=units, initial=initial)
+    return panel
+
+
+def _visit_url(ticket: Ticket) -> str:
+    return reverse("feedback:phone_visit", args=[ticket.number])
+
+
+Perform = Callable[[Ticket, dict[str, Any], User], object]
+
+PERFORM: dict[str, Perform] = {
+    Action.DISPATCH: lambda t, d, by: workflow.dispatch(
+        t, to=d["unit"], cohandlers=d["cohandlers"], category=d["category"], note=d["note"], by=by
+    ),
+    Action.ADD_COHANDLER: lambda t, d, by: workflow.add_cohandler(
+        t, unit=d["unit"], note=d["note"], by=by
+    ),
+    Action.ACCEPT: lambda t, d, by: workflow.accept(t, by=by),
+    Action.RETURN: lambda t, d, by: workflow.send_back(t, reason=d["reason"], by=by),
+    Action.REJECT_RETURN: lambda t, d, by: workflow.reject_return(t, note=d["note"], by=by),
+    Action.REQUEST_EXTENSION: lambda t, d, by: workflow.request_extension(
+        t, until=d["until"], reason=d["reason"], by=by
+    ),
+    Action.APPROVE_EXTENSION: lambda t, d, by: workflow.decide_extension(
+        t, approve=True, note=d["note"], by=by
+    ),
+    Action.REFUSE_EXTENSION: lambda t, d, by: workflow.decide_extension(
+        t, approve=False, note=d["note"], by=by
+    ),
+    Action.PAUSE: lambda t, d, by: workflow.pause(t, reason=d["reason"], by=by),
+    Action.RESUME: lambda t, d, by: workflow.resume(t, by=by),
+    Action.REPLY: lambda t, d, by: workflow.reply(t, text=d["text"], by=by),
+    Action.CLOSE: lambda t, d, by: workflow.close(t, note=d["note"], by=by),
+    Action.REOPEN: lambda t, d, by: workflow.reopen(t, note=d["note"], by=by),
+    Action.MERGE: lambda t, d, by: workflow.merge(t, into=d["into"], note=d["note"], by=by),
+    Action.DECLINE: lambda t, d, by: workflow.decline(t, referral=d["referral"], by=by),
+    Action.ANSWER: lambda t, d, by: workflow.answer(t, text=d["text"], by=by),
+    Action.NOTE: lambda t, d, by: workflow.add_note(t, text=d["text"], by=by),
+    Action.ATTACH: lambda t, d, by: workflow.attach(t, upload=d["file"], by=by),
+    Action.COHANDLER_ACCEPT: lambda t, d, by: workflow.cohandler_accept(t, by=by),
+    Action.COHANDLER_REPLY: lambda t, d, by: workflow.cohandler_reply(t, text=d["text"], by=by),
+    Action.LEADER_APPROVE_EXTENSION: lambda t, d, by: workflow.review_extension(
+        t, approve=True, note=d["note"], by=by
+    ),
+    Action.LEADER_REFUSE_EXTENSION: lambda t, d, by: workflow.review_extension(
+        t, approve=False, note=d["note"], by=by
+    ),
+}
+
+
+@login_required
+@require_POST
+def act(request: Request, number: str, action: str) -> HttpResponse:
+    """Validate one action's form and hand it to the workflow; the workflow decides."""
+    if action not in PERFORM:
+        raise Http404("没有这个操作。")
+    ticket = get_object_or_404(queries.visible_to(request.user), number=number)
+    form_class = forms.ACTION_FORMS[action]
+    units = dispatch_units() if form_class.needs_units else []
+    form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user, units=units)
+    label = Action(action).label
+    if not form.is_valid():
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        messages.error(
+            request,
+            _("%(action)s未完成：%(errors)s") % {"action": label, "errors": " ".join(errors)},
+        )
+        return redirect(ticket)
+    try:
+        PERFORM[action](ticket, form.cleaned_data, request.user)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(ticket)
+    messages.success(
+        request, _("工单 %(number)s：%(action)s完成。") % {"number": ticket.number, "action": label}
+    )
+    return redirect(_next_url(request) or ticket)
+
+
+def _next_url(request: Request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+@login_required
+@require_GET
+def attachment(request: Request, number: str, pk: int) -> FileResponse:
+    """A file of a ticket, only for those who may see the ticket."""
+    ticket = get_object_or_404(queries.visible_to(request.user), number=number)
+    item = get_object_or_404(ticket.attachments, pk=pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("附件文件不存在。") from missing
+    return FileResponse(
+        handle,
+        content_type=item.content_type,
+        filename=item.name,
+        as_attachment=not item.content_type.startswith("image/"),
+    )

@@ -1,0 +1,113 @@
+"""Filing on a phone in a real browser: Debian's headless Chromium driven by Playwright.
+
+A 390×844 phone in large-type mode picks a category by searching, attaches a photo, taps the map,
+gives a phone number and lands on the receipt. Screenshots go to test-output/screenshots/.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from minsheng.residents.tests.pictures import jpeg_with_gps
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
+
+
+@pytest.fixture
+def phone(live_server: Any, transactional_db: Any, settings: Any, tmp_path: Any) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", "--no-history", verbosity=0)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls between browser
+    # steps are plain synchronous code, so Django's async guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = chromium.new_context(
+            viewport={"width": 390, "height": 844},
+            device_scale_factor=2,
+            is_mobile=True,
+            has_touch=True,
+            locale="zh-CN",
+        )
+        yield context.new_page()
+        context.close()
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_resident_files_on_a_phone_in_large_type_tapping_the_map(
+    live_server: Any, phone: Any
+) -> None:
+    from minsheng.tickets.models import Channel, Ticket
+
+    page = phone
+    page.goto(f"{live_server.url}/m/new/")
+    page.click("[data-large-toggle]")
+    assert "large-type" in page.get_attribute("html", "class")
+
+    page.fill("[data-category-search]", "噪音")
+    page.click("label.m-choice:visible:has-text('噪音扰民')")
+    page.check("input[name=request_type][value=complaint]")
+    page.fill("#id_description", "楼下商铺每天晚上用大音响放音乐到十一点，噪音很大，老人睡不好。")
+    page.set_input_files(
+        "#id_photo", {"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}
+    )
+    shot(page, "m-new-1-what")
+    page.click("form[enctype] button[type=submit]")
+
+    page.wait_for_url("**/m/new/where/")
+    assert "large-type" in page.get_attribute("html", "class")
+    page.wait_for_selector(".m-map path.leaflet-interactive, .m-map svg path")
+    box = page.locator("#m-map").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "document.querySelector('[data-located]').textContent.startsWith('已选择')"
+    )
+    assert page.input_value("#id_lon")
+    assert page.input_value("#id_lat")
+    shot(page, "m-new-2-where")
+    page.click("form[action$='/where/'] button[type=submit]")
+
+    page.wait_for_url("**/m/new/who/")
+    page.fill("#id_phone", "13905911234")
+    page.fill("#id_name", "陈阿姨")
+    shot(page, "m-new-3-who")
+    page.click("form[action$='/who/'] button[type=submit]")
+
+    page.wait_for_url("**/m/new/done/*/")
+    number = page.inner_text("[data-ticket-number]").strip()
+    shot(page, "m-new-4-receipt")
+    ticket = Ticket.objects.get(number=number)
+    assert ticket.channel == Channel.MOBILE
+    assert ticket.place is not None
+    assert ticket.lon is not None
+    assert ticket.attachments.count() == 1
+    page.click("text=查看办理进度")
+    page.wait_for_url(f"**/m/t/{number}/")
+    assert "large-type" in page.get_attribute("html", "class")
