@@ -158,7 +158,7 @@ def make_ticket(
     city: dict[str, Any], catalogue: dict[str, Any], agent: Any, resident: Any
 ) -> Callable[..., Any]:
     """Record a request the way the agent does; keyword arguments override the defaults."""
-    from minsheng.tickets import workflow
+    from minsheng.tickets import receiving
 
     def make(**overrides: Any) -> Any:
         fields: dict[str, Any] = {
@@ -173,7 +173,7 @@ def make_ticket(
             "by": agent,
         }
         fields.update(overrides)
-        return workflow.receive(**fields)
+        return receiving.receive(**fields)
 
     return make
 

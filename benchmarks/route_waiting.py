@@ -67,7 +67,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
     from minsheng.orgs.models import Unit
     from minsheng.taxonomy.models import Category
     from minsheng.tickets.models import Channel, Status, Ticket
-    from minsheng.tickets.workflow import Actor
+    from minsheng.tickets.transitions import Actor
 
     builder.load_reference()
     rng = random.Random(7)

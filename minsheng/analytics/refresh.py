@@ -32,9 +32,11 @@ from minsheng.intake.submissions import submit
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
-from minsheng.tickets.models import CLOCK_STATUSES, OPEN_STATUSES, Channel, Status, Ticket
+from minsheng.tickets.actions import RECEIVE_ROLES
+from minsheng.tickets.models import Channel, Status, Ticket
 from minsheng.tickets.models import TicketEvent as Event
-from minsheng.tickets.workflow import RECEIVE_ROLES, Action, Actor, WorkflowError
+from minsheng.tickets.names import CLOCK_STATUSES, OPEN_STATUSES, Action
+from minsheng.tickets.transitions import Actor, WorkflowError
 
 BATCH = 2000
 CLUSTER_DAYS = 30

@@ -1,188 +1,95 @@
 """Each API action: who acts, the permission check, and the workflow call it makes.
 
-The workflow decides; this module only turns a validated body into its call and its refusals
-into statuses: 403 when the acting party holds no role for the move (the same TRANSITIONS table
-the workflow applies), 409 when the workflow refuses it for the ticket's state or a rule.
+The endpoints and their bodies are derived from the declared actions (`tickets.actions`). The
+workflow decides; this module only turns a validated body into its call and its refusals into
+statuses: 403 when the acting party holds no role for the move (the same TRANSITIONS table the
+workflow applies), 409 when the workflow refuses it for the ticket's state or a rule.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import translation
 
 from minsheng.accounts.models import User
-from minsheng.api import queries
+from minsheng.api import queries, schemas
 from minsheng.api.errors import ApiError
 from minsheng.api.queries import Caller
-from minsheng.api.schemas import (
-    ActionIn,
-    AssignIn,
-    CohandlerIn,
-    DecisionIn,
-    DeclineIn,
-    DispatchIn,
-    ExtensionIn,
-    MergeIn,
-    NoteIn,
-    RateIn,
-    ReasonIn,
-    RequiredNoteIn,
-    TextIn,
-    TicketIn,
-    ticket_out,
-)
+from minsheng.api.schemas import ActionIn, TicketIn, ticket_out
 from minsheng.feedback import visits
 from minsheng.intake import submissions
-from minsheng.tickets import workflow
+from minsheng.tickets import actions as declared
+from minsheng.tickets import transitions, workflow
+from minsheng.tickets.actions import COMMANDS, Command
 from minsheng.tickets.models import Ticket
-from minsheng.tickets.workflow import TRANSITIONS, Action, Actor, WorkflowError
+from minsheng.tickets.names import Action
+from minsheng.tickets.transitions import TRANSITIONS, Actor, WorkflowError
 
 By = User | Actor
-Perform = Callable[[Ticket, Any, By, Caller], object]
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One POST /tickets/{number}/<path>: its body, the action the workflow checks, the call."""
+    """One POST /tickets/{number}/<path>: the declared actions it takes (two when the body's
+    `api_choice` flag picks one) and the body derived from their fields."""
 
     path: str
-    action: str
+    commands: tuple[Command, ...]
     body: type[ActionIn]
-    perform: Perform
     summary: str
 
-
-def _dispatch(t: Ticket, d: DispatchIn, by: By, caller: Caller) -> None:
-    workflow.dispatch(
-        t,
-        to=queries.unit_by_code(d.unit, field="unit"),
-        cohandlers=[queries.unit_by_code(c, field="cohandlers") for c in d.cohandlers],
-        category=queries.category_by_code(d.category) if d.category else None,
-        note=d.note,
-        by=by,
-    )
+    def command_for(self, body: ActionIn) -> Command:
+        for command in self.commands:
+            if command.api_choice is None:
+                return command
+            name, value = command.api_choice
+            if getattr(body, name) is value:
+                return command
+        raise AssertionError(f"no command of {self.path} matches the body")  # pragma: no cover
 
 
-def _rate(t: Ticket, d: RateIn, by: By, caller: Caller) -> None:
+def _arguments(command: Command, body: ActionIn, caller: Caller) -> dict[str, Any]:
+    """The workflow function's keywords: codes, numbers and usernames found as objects."""
+    values: dict[str, Any] = {}
+    for spec in command.fields:
+        if not spec.api:
+            continue
+        value = getattr(body, spec.name)
+        if spec.kind == "unit":
+            value = queries.unit_by_code(value, field=spec.name)
+        elif spec.kind == "units":
+            value = [queries.unit_by_code(code, field=spec.name) for code in value]
+        elif spec.kind == "category":
+            value = queries.category_by_code(value) if value else None
+        elif spec.kind == "ticket":
+            value = queries.ticket_for(caller, value)
+        elif spec.kind == "member":
+            value = queries.member_by_username(value, field=spec.name)
+        values[spec.keyword] = value
+    return {**values, **command.fixed}
+
+
+def _rate(ticket: Ticket, arguments: dict[str, Any], by: By) -> None:
+    """The return visit goes through feedback, which keeps the rating and closes a satisfied
+    ticket (the ticket page does the same)."""
     agent = by.user if isinstance(by, Actor) else by
-    visits.rate(t, satisfaction=d.satisfaction, resolved=d.resolved, comment=d.comment, agent=agent)
+    visits.rate(ticket, agent=agent, **arguments)
 
 
-def _merge(t: Ticket, d: MergeIn, by: By, caller: Caller) -> None:
-    workflow.merge(t, into=queries.ticket_for(caller, d.into), note=d.note, by=by)
+def _endpoints() -> list[Endpoint]:
+    paths: dict[str, list[Command]] = {}
+    for command in COMMANDS:
+        if command.api_path:
+            paths.setdefault(command.api_path, []).append(command)
+    return [
+        Endpoint(
+            path, tuple(commands), schemas.body_for(path, commands), str(commands[0].api_summary)
+        )
+        for path, commands in paths.items()
+    ]
 
 
-def _assign(t: Ticket, d: AssignIn, by: By, caller: Caller) -> None:
-    workflow.assign(t, to=queries.member_by_username(d.to, field="to"), by=by)
-
-
-ENDPOINTS = [
-    Endpoint("dispatch", Action.DISPATCH, DispatchIn, _dispatch, "派单"),
-    Endpoint(
-        "cohandlers",
-        Action.ADD_COHANDLER,
-        CohandlerIn,
-        lambda t, d, by, c: workflow.add_cohandler(
-            t, unit=queries.unit_by_code(d.unit, field="unit"), note=d.note, by=by
-        ),
-        "增派协办（吹哨报到）",
-    ),
-    Endpoint(
-        "accept",
-        Action.ACCEPT,
-        NoteIn,
-        lambda t, d, by, c: workflow.accept(t, note=d.note, by=by),
-        "签收",
-    ),
-    Endpoint(
-        "return",
-        Action.RETURN,
-        ReasonIn,
-        lambda t, d, by, c: workflow.send_back(t, reason=d.reason, by=by),
-        "退单",
-    ),
-    Endpoint(
-        "reject-return",
-        Action.REJECT_RETURN,
-        RequiredNoteIn,
-        lambda t, d, by, c: workflow.reject_return(t, note=d.note, by=by),
-        "驳回退单",
-    ),
-    Endpoint(
-        "extension-request",
-        Action.REQUEST_EXTENSION,
-        ExtensionIn,
-        lambda t, d, by, c: workflow.request_extension(t, until=d.until, reason=d.reason, by=by),
-        "申请延期",
-    ),
-    Endpoint(
-        "extension-decision",
-        Action.APPROVE_EXTENSION,  # the refusal needs the same roles
-        DecisionIn,
-        lambda t, d, by, c: workflow.decide_extension(t, approve=d.approve, note=d.note, by=by),
-        "审批延期",
-    ),
-    Endpoint(
-        "pause",
-        Action.PAUSE,
-        ReasonIn,
-        lambda t, d, by, c: workflow.pause(t, reason=d.reason, by=by),
-        "暂停计时",
-    ),
-    Endpoint(
-        "resume",
-        Action.RESUME,
-        NoteIn,
-        lambda t, d, by, c: workflow.resume(t, note=d.note, by=by),
-        "恢复计时",
-    ),
-    Endpoint(
-        "reply",
-        Action.REPLY,
-        TextIn,
-        lambda t, d, by, c: workflow.reply(t, text=d.text, by=by),
-        "答复",
-    ),
-    Endpoint(
-        "answer",
-        Action.ANSWER,
-        TextIn,
-        lambda t, d, by, c: workflow.answer(t, text=d.text, by=by),
-        "直接办结（咨询）",
-    ),
-    Endpoint("rate", Action.VISIT, RateIn, _rate, "回访评价"),
-    Endpoint(
-        "close",
-        Action.CLOSE,
-        NoteIn,
-        lambda t, d, by, c: workflow.close(t, note=d.note, by=by),
-        "办结",
-    ),
-    Endpoint(
-        "reopen",
-        Action.REOPEN,
-        RequiredNoteIn,
-        lambda t, d, by, c: workflow.reopen(t, note=d.note, by=by),
-        "重办",
-    ),
-    Endpoint("merge", Action.MERGE, MergeIn, _merge, "合并"),
-    Endpoint(
-        "decline",
-        Action.DECLINE,
-        DeclineIn,
-        lambda t, d, by, c: workflow.decline(t, referral=d.referral, by=by),
-        "不予受理",
-    ),
-    Endpoint(
-        "note",
-        Action.NOTE,
-        TextIn,
-        lambda t, d, by, c: workflow.add_note(t, text=d.text, by=by),
-        "备注",
-    ),
-    Endpoint("assign", Action.ASSIGN, AssignIn, _assign, "指定经办人"),
-]
+ENDPOINTS = _endpoints()
 
 
 def actor_for(caller: Caller, body: ActionIn, action: str) -> By:
@@ -212,17 +119,22 @@ def perform(
 ) -> tuple[int, dict[str, Any]]:
     """Check who acts, run the workflow, and return the ticket as it now stands."""
     ticket = queries.ticket_for(caller, number)
-    by = actor_for(caller, body, endpoint.action)
-    if not workflow.roles_of(by, ticket) & TRANSITIONS[endpoint.action].roles:
+    command = endpoint.command_for(body)
+    by = actor_for(caller, body, command.action)
+    if not transitions.roles_of(by, ticket) & TRANSITIONS[command.action].roles:
         who = "该工作人员" if body.acting_user else "接口密钥本身（系统）"
         hint = "" if body.acting_user else "；须由工作人员完成的操作请在 acting_user 中指定账号"
         raise ApiError(
             403,
             "forbidden",
-            f"{who}没有对工单 {ticket.number} {Action(endpoint.action).label}的权限{hint}。",
+            f"{who}没有对工单 {ticket.number} {declared.label(command.action)}的权限{hint}。",
         )
+    arguments = _arguments(command, body, caller)
     try:
-        endpoint.perform(ticket, body, by, caller)
+        if command.action == Action.VISIT:
+            _rate(ticket, arguments, by)
+        else:
+            getattr(workflow, command.function or "")(ticket, by=by, **arguments)
     except WorkflowError as error:
         raise ApiError(409, "workflow_refused", str(error)) from error
     # The workflow copied the committed state onto `ticket`; relations reload as read.

@@ -15,7 +15,7 @@ from minsheng.orgs.models import Membership, Unit
 from minsheng.taxonomy.models import Category
 from minsheng.tickets import queries
 from minsheng.tickets.models import Ticket
-from minsheng.tickets.workflow import Actor
+from minsheng.tickets.transitions import Actor
 
 # Every request checks its key and most name a category: both are read at most this often.
 REMEMBER_SECONDS = 5

@@ -1,14 +1,17 @@
 """The API's request and response bodies (pydantic, via django-ninja) and the ticket's output."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, create_model
 
 from minsheng.citizens.masking import mask_name, mask_phone
 from minsheng.taxonomy.models import RequestType
+from minsheng.tickets.actions import Command
+from minsheng.tickets.actions import Field as ActionField
 from minsheng.tickets.models import Channel, Satisfaction, Status, Ticket, TicketEvent, Urgency
 
 
@@ -84,57 +87,40 @@ class ActionIn(Body):
     )
 
 
-class NoteIn(ActionIn):
-    note: Text(4000) = ""
+def _annotation(spec: ActionField) -> tuple[Any, Any]:
+    """The type and default of one declared value in an API body."""
+    about = str(spec.label)
+    if spec.kind == "text":
+        if spec.required:
+            return Required(spec.limit), Field(description=about)
+        return Text(spec.limit), Field("", description=about)
+    kinds: dict[str, tuple[Any, Any]] = {
+        "unit": (Code, Field(description=f"{about}（单位编码）")),
+        "units": (list[Code], Field(default_factory=list, max_length=20, description=about)),
+        "category": (Code | None, Field(None, description=f"{about}（分类编码）")),
+        "when": (When, Field(description=f"{about}（带时区，缺省按北京时间）")),
+        "ticket": (Number, Field(description=f"{about}（工单编号）")),
+        "member": (Username, Field(description=f"{about}（工作人员账号）")),
+        "satisfaction": (Satisfaction, Field(description=about)),
+        "flag": (bool, Field(description=about)),
+    }
+    return kinds[spec.kind]
 
 
-class DispatchIn(NoteIn):
-    unit: Code = Field(description="主办单位编码")
-    cohandlers: list[Code] = Field(default_factory=list, max_length=20)
-    category: Code | None = Field(None, description="改正后的分类编码")
-
-
-class CohandlerIn(NoteIn):
-    unit: Code
-
-
-class ReasonIn(ActionIn):
-    reason: Required(4000)
-
-
-class RequiredNoteIn(ActionIn):
-    note: Required(4000)
-
-
-class TextIn(ActionIn):
-    text: Required(4000)
-
-
-class ExtensionIn(ActionIn):
-    until: When = Field(description="申请延至（带时区，缺省按北京时间）")
-    reason: Required(1000)
-
-
-class DecisionIn(NoteIn):
-    approve: bool
-
-
-class RateIn(ActionIn):
-    satisfaction: Satisfaction
-    resolved: bool
-    comment: Text(1000) = ""
-
-
-class MergeIn(NoteIn):
-    into: Number = Field(description="并入的工单编号")
-
-
-class DeclineIn(ActionIn):
-    referral: Required(4000) = Field(description="告知群众的去处")
-
-
-class AssignIn(ActionIn):
-    to: Username = Field(description="经办人账号")
+def body_for(path: str, commands: Sequence[Command]) -> type[ActionIn]:
+    """The body of POST /tickets/{number}/<path>: the declared fields of its actions (a field is
+    required only where every action sharing the path requires it), and their choice flag."""
+    specs: dict[str, ActionField] = {}
+    for command in commands:
+        for spec in command.fields:
+            if spec.api and (spec.name not in specs or not spec.required):
+                specs[spec.name] = spec  # the optional one wins: the decision's note
+    fields = {name: _annotation(spec) for name, spec in specs.items()}
+    for command in commands:
+        if command.api_choice:
+            fields[command.api_choice[0]] = (bool, Field(description="批准为 true，驳回为 false"))
+    camel = "".join(part.title() for part in path.split("-"))
+    return create_model(f"{camel}In", __base__=ActionIn, **fields)  # type: ignore[call-overload, no-any-return]
 
 
 class ResidentOut(Schema):

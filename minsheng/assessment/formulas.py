@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from minsheng.tickets.names import Action
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 MAIN, CO = "main", "co"
 DAY = timedelta(hours=24)
@@ -116,7 +118,7 @@ def facts_from_timeline(events: Iterable[Event]) -> list[Fact]:
 
     for e in events:  # in timeline order (seq)
         data, a = e.data, e.action
-        if a == "dispatch":
+        if a == Action.DISPATCH:
             code = str(data.get("unit") or e.unit)
             if current is not None and current.fact.unit != code:
                 _settle(current)
@@ -129,39 +131,39 @@ def facts_from_timeline(events: Iterable[Event]) -> list[Fact]:
                 fact, e.at, _when(data.get("accept_by")), _when(data.get("resolve_by"))
             )
             add_co(data.get("cohandlers", ()), e.at)
-        elif a == "add_cohandler":
+        elif a == Action.ADD_COHANDLER:
             add_co(data.get("cohandlers", ()), e.at)
-        elif a == "cohandler_accept" and (code := data.get("cohandler")) in co_added:
+        elif a == Action.COHANDLER_ACCEPT and (code := data.get("cohandler")) in co_added:
             _, replied = co_answers.get(code, (False, False))
             co_answers[code] = (e.at - co_added[code] <= DAY, replied)
-        elif a == "cohandler_reply" and (code := data.get("cohandler")) in co_added:
+        elif a == Action.COHANDLER_REPLY and (code := data.get("cohandler")) in co_added:
             accepted, _ = co_answers.get(code, (False, False))
             co_answers[code] = (accepted, not data.get("late", False))
         elif current is None:
             continue
-        elif a == "accept" and current.waiting:
+        elif a == Action.ACCEPT and current.waiting:
             current.waiting = False
             current.accepts_ok &= current.accept_by is None or e.at <= current.accept_by
             current.accepts_24h &= e.at - current.start <= DAY
-        elif a == "return":
+        elif a == Action.RETURN:
             current.fact.returned = True
-        elif a in ("pause", "reply"):
+        elif a in (Action.PAUSE, Action.REPLY):
             in_time = current.resolve_by is None or e.at <= current.resolve_by
             current.fact.contacted |= in_time
-            if a == "reply":
+            if a == Action.REPLY:
                 current.fact.replied = True
                 current.replies_ok &= in_time
-        elif a in ("approve_extension", "resume"):
+        elif a in (Action.APPROVE_EXTENSION, Action.RESUME):
             current.resolve_by = _when(data.get("resolve_by")) or current.resolve_by
-            current.fact.extended |= a == "approve_extension"
-        elif a == "visit":
+            current.fact.extended |= a == Action.APPROVE_EXTENSION
+        elif a == Action.VISIT:
             outcome = {
                 "satisfaction": data.get("satisfaction", ""),
                 "resolved": data.get("resolved"),
             }
-        elif a == "close_unrated":
+        elif a == Action.CLOSE_UNRATED:
             outcome = {"no_rating": True}
-        elif a == "reopen":
+        elif a == Action.REOPEN:
             _settle(current)
             current.fact.reopened, current.fact.replied, outcome = True, False, {}
             current.start, current.waiting = e.at, True

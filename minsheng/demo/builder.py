@@ -36,7 +36,7 @@ from minsheng.orgs import loading as org_loading
 from minsheng.orgs.models import Membership, Role, Unit
 from minsheng.taxonomy import loading as catalogue_loading
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets import workflow
+from minsheng.tickets import receiving, transitions, workflow
 from minsheng.tickets.models import Satisfaction, Status, Ticket
 from minsheng.triage import training
 
@@ -423,11 +423,11 @@ class History:
         district = self.by_id[street.parent_id]
         by: Any = self.agent
         if plan.channel in ("web", "mobile"):  # the resident's own submission
-            by = workflow.resident_actor(resident)
+            by = transitions.resident_actor(resident)
         elif plan.channel == "grid":  # a grid worker's report, through the grid system
-            by = workflow.SYSTEM
+            by = transitions.SYSTEM
         community = self.community_of(place).name
-        ticket = workflow.receive(
+        ticket = receiving.receive(
             channel=plan.channel, request_type=plan.request_type, category=plan.category,
             resident=resident, by=by, at=plan.at, place=place,
             title=f"{RequestType(plan.request_type).label}：{community}{plan.category.name}",

@@ -13,8 +13,10 @@ from minsheng.orgs.models import Unit
 from minsheng.taxonomy.forms import catalogue_leaves, leaf_choices
 from minsheng.taxonomy.models import Category
 from minsheng.tickets import queries
+from minsheng.tickets.actions import COMMANDS, MAX_TEXT, Command
+from minsheng.tickets.actions import Field as ActionField
 from minsheng.tickets.models import Satisfaction, Status, Ticket
-from minsheng.tickets.workflow import MAX_TEXT, Action
+from minsheng.tickets.names import Action
 
 Choices = list[tuple[Any, Any]]
 
@@ -33,215 +35,121 @@ def textarea(label: Any, *, required: bool = True, limit: int = MAX_TEXT, rows: 
 
 
 class ActionForm(forms.Form):
-    """Base of the action forms: they know the ticket, the user, and the unit list if needed."""
+    """Base of the action forms (`form_for`): they know the ticket, the user, and the unit list
+    when they ask for units."""
 
+    command: Command
     needs_units = False
 
     def __init__(
         self, *args: Any, ticket: Ticket, user: Any, units: Sequence[Unit] = (), **kwargs: Any
     ) -> None:
         kwargs.setdefault("label_suffix", "")
-        kwargs.setdefault("auto_id", f"id_{self.action}_%s")
+        kwargs.setdefault("auto_id", f"id_{self.command.action}_%s")
         super().__init__(*args, **kwargs)
         self.ticket, self.user = ticket, user
+        self.leaves: dict[str, Category] = {}
+        for spec in self.command.fields:
+            field = self.fields.get(spec.name)
+            if isinstance(field, UnitField | UnitsField):
+                field.set_units(units)
+            elif spec.kind == "category" and field is not None:
+                leaves = catalogue_leaves()
+                self.leaves = {str(c.pk): c for c in leaves}
+                field.choices = [("", gettext("——不改——")), *leaf_choices(leaves)]  # type: ignore[attr-defined]
 
-    action = ""
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for spec in self.command.fields:
+            value = cleaned.get(spec.name)
+            if spec.kind == "category":
+                cleaned[spec.name] = self.leaves[value] if value else None
+            elif spec.kind == "ticket" and value:
+                number = value.strip().upper()
+                target = queries.visible_to(self.user).filter(number=number).first()
+                if target is None:
+                    self.add_error(
+                        spec.name, gettext("找不到工单 %(number)s。") % {"number": number}
+                    )
+                cleaned[spec.name] = target
+        return cleaned
 
-
-class DispatchForm(ActionForm):
-    action = Action.DISPATCH
-    needs_units = True
-    unit = UnitField(label=_("承办单位"))
-    cohandlers = UnitsField(
-        label=_("协办单位"), required=False, help_text=_("按住 Ctrl 可多选；不需要协办请留空。")
-    )
-    category = forms.ChoiceField(
-        label=_("改正分类"),
-        required=False,
-        error_messages={"invalid_choice": _("请选择派单目录中的具体小类。")},
-    )
-    note = textarea(_("派单说明"), required=False)
-
-    def __init__(self, *args: Any, units: Sequence[Unit] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].set_units(units)  # type: ignore[attr-defined]
-        self.fields["cohandlers"].set_units(units)  # type: ignore[attr-defined]
-        leaves = catalogue_leaves()
-        self.leaves = {str(c.pk): c for c in leaves}
-        self.fields["category"].choices = [("", gettext("——不改——")), *leaf_choices(leaves)]
-
-    def clean_category(self) -> Category | None:
-        value = self.cleaned_data.get("category")
-        return self.leaves[value] if value else None
-
-
-class AddCohandlerForm(ActionForm):
-    action = Action.ADD_COHANDLER
-    needs_units = True
-    unit = UnitField(label=_("协办单位"))
-    note = textarea(_("说明"), required=False, rows=2)
-
-    def __init__(self, *args: Any, units: Sequence[Unit] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].set_units(units)  # type: ignore[attr-defined]
+    def arguments(self) -> dict[str, Any]:
+        """The workflow function's keywords, from the cleaned values."""
+        values = {
+            spec.keyword: self.cleaned_data.get(spec.name)
+            for spec in self.command.fields
+            if spec.screen
+        }
+        return {**values, **self.command.fixed}
 
 
-class AcceptForm(ActionForm):
-    action = Action.ACCEPT
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 
 
-class ReturnForm(ActionForm):
-    action = Action.RETURN
-    reason = textarea(_("退单理由"))
+def _field(spec: ActionField) -> forms.Field:
+    """The form field that asks for one declared value."""
+    if spec.kind == "text":
+        return textarea(spec.label, required=spec.required, limit=spec.limit, rows=spec.rows)
+    if spec.kind == "unit":
+        return UnitField(label=spec.label, required=spec.required)
+    if spec.kind == "units":
+        return UnitsField(label=spec.label, required=spec.required, help_text=spec.help)
+    if spec.kind == "category":
+        return forms.ChoiceField(
+            label=spec.label,
+            required=spec.required,
+            error_messages={"invalid_choice": _("请选择派单目录中的具体小类。")},
+        )
+    if spec.kind == "when":
+        return forms.DateTimeField(
+            label=spec.label,
+            input_formats=DATETIME_FORMATS,
+            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            error_messages={
+                "required": format_lazy(_("请填写{label}的时间。"), label=spec.label),
+                "invalid": _("请填写正确的日期和时间。"),
+            },
+        )
+    if spec.kind == "ticket":
+        return forms.CharField(
+            label=spec.label,
+            max_length=24,
+            error_messages={
+                "required": format_lazy(_("请填写{label}。"), label=spec.label),
+                "max_length": _("工单编号不能超过 24 个字符。"),
+            },
+        )
+    if spec.kind == "file":
+        return forms.FileField(
+            label=spec.label,
+            help_text=spec.help,
+            error_messages={
+                "required": _("请选择要上传的文件。"),
+                "empty": _("上传的文件是空的。"),
+                "invalid": _("上传的文件无法读取。"),
+            },
+            widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+        )
+    raise ValueError(f"{spec.kind} is not asked on the ticket page")
 
 
-class RejectReturnForm(ActionForm):
-    action = Action.REJECT_RETURN
-    note = textarea(_("驳回理由"))
+def form_for(command: Command) -> type[ActionForm]:
+    """The ticket page's form of a declared action."""
+    fields = {spec.name: _field(spec) for spec in command.fields if spec.screen}
+    attrs: dict[str, Any] = {
+        **fields,
+        "command": command,
+        "needs_units": any(spec.kind in ("unit", "units") for spec in command.fields),
+    }
+    return type(f"{command.action.title().replace('_', '')}Form", (ActionForm,), attrs)
 
 
-class RequestExtensionForm(ActionForm):
-    action = Action.REQUEST_EXTENSION
-    until = forms.DateTimeField(
-        label=_("申请延至"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={
-            "required": _("请填写申请延至的时间。"),
-            "invalid": _("请填写正确的日期和时间。"),
-        },
-    )
-    reason = textarea(_("延期理由"), limit=1000)
-
-
-class ApproveExtensionForm(ActionForm):
-    action = Action.APPROVE_EXTENSION
-    note = textarea(_("审批意见"), required=False, rows=2)
-
-
-class RefuseExtensionForm(ActionForm):
-    action = Action.REFUSE_EXTENSION
-    note = textarea(_("驳回理由"), rows=2)
-
-
-class PauseForm(ActionForm):
-    action = Action.PAUSE
-    reason = textarea(_("暂停理由"), rows=2)
-
-
-class ResumeForm(ActionForm):
-    action = Action.RESUME
-
-
-class ReplyForm(ActionForm):
-    action = Action.REPLY
-    text = textarea(_("答复内容"), rows=5)
-
-
-class CloseForm(ActionForm):
-    action = Action.CLOSE
-    note = textarea(_("说明"), required=False, rows=2)
-
-
-class ReopenForm(ActionForm):
-    action = Action.REOPEN
-    note = textarea(_("重办意见"))
-
-
-class MergeForm(ActionForm):
-    action = Action.MERGE
-    into = forms.CharField(
-        label=_("并入工单编号"),
-        max_length=24,
-        error_messages={
-            "required": _("请填写要并入的工单编号。"),
-            "max_length": _("工单编号不能超过 24 个字符。"),
-        },
-    )
-    note = textarea(_("说明"), required=False, rows=2)
-
-    def clean_into(self) -> Ticket:
-        number = self.cleaned_data["into"].strip().upper()
-        target = queries.visible_to(self.user).filter(number=number).first()
-        if target is None:
-            raise forms.ValidationError(gettext("找不到工单 %(number)s。") % {"number": number})
-        return target
-
-
-class DeclineForm(ActionForm):
-    action = Action.DECLINE
-    referral = textarea(_("告知内容（引导群众的去处）"))
-
-
-class AnswerForm(ActionForm):
-    action = Action.ANSWER
-    text = textarea(_("答复内容"), rows=5)
-
-
-class NoteForm(ActionForm):
-    action = Action.NOTE
-    text = textarea(_("备注内容"), rows=2)
-
-
-class AttachForm(ActionForm):
-    action = Action.ATTACH
-    file = forms.FileField(
-        label=_("附件"),
-        help_text=_("JPEG、PNG、GIF、WebP 图片或 PDF，不超过 10 MB。"),
-        error_messages={
-            "required": _("请选择要上传的文件。"),
-            "empty": _("上传的文件是空的。"),
-            "invalid": _("上传的文件无法读取。"),
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
-    )
-
-
-class CohandlerAcceptForm(ActionForm):
-    action = Action.COHANDLER_ACCEPT
-
-
-class CohandlerReplyForm(ActionForm):
-    action = Action.COHANDLER_REPLY
-    text = textarea(_("协办意见"), rows=3)
-
-
-class LeaderApproveExtensionForm(ActionForm):
-    action = Action.LEADER_APPROVE_EXTENSION
-    note = textarea(_("审核意见"), required=False, rows=2)
-
-
-class LeaderRefuseExtensionForm(ActionForm):
-    action = Action.LEADER_REFUSE_EXTENSION
-    note = textarea(_("驳回理由"), rows=2)
-
-
+# Every action a person takes on the ticket page, but the return visit: feedback's form.
 ACTION_FORMS: dict[str, type[ActionForm]] = {
-    form.action: form
-    for form in (
-        DispatchForm,
-        AddCohandlerForm,
-        AcceptForm,
-        ReturnForm,
-        RejectReturnForm,
-        RequestExtensionForm,
-        ApproveExtensionForm,
-        RefuseExtensionForm,
-        PauseForm,
-        ResumeForm,
-        ReplyForm,
-        CloseForm,
-        ReopenForm,
-        MergeForm,
-        DeclineForm,
-        AnswerForm,
-        NoteForm,
-        AttachForm,
-        CohandlerAcceptForm,
-        CohandlerReplyForm,
-        LeaderApproveExtensionForm,
-        LeaderRefuseExtensionForm,
-    )
+    c.action: form_for(c)
+    for c in COMMANDS
+    if c.screen and c.function is not None and c.action != Action.VISIT
 }
 
 

@@ -1,6 +1,5 @@
 """Staff screens: the home redirect, the work lists, the ticket page and its actions."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,18 +22,12 @@ from minsheng.desk import forms
 from minsheng.orgs.access import Standing, standing_of
 from minsheng.orgs.forms import MAIN_TARGET_KINDS, dispatch_units, unit_choices
 from minsheng.orgs.models import Unit
-from minsheng.tickets import queries, workflow
+from minsheng.tickets import actions, queries, transitions, workflow
 from minsheng.tickets.models import ExtensionRequest, Status, Ticket, TicketEvent
-from minsheng.tickets.workflow import Action, WorkflowError
+from minsheng.tickets.names import Action
+from minsheng.tickets.transitions import WorkflowError
 
 PER_PAGE = 50
-DANGER_ACTIONS = {
-    Action.RETURN,
-    Action.DECLINE,
-    Action.MERGE,
-    Action.REFUSE_EXTENSION,
-    Action.LEADER_REFUSE_EXTENSION,
-}
 
 
 def _require(allowed: bool) -> None:
@@ -254,7 +247,7 @@ def detail(request: Request, number: str) -> HttpResponse:
     ticket = get_object_or_404(
         queries.visible_to(request.user).select_related("place"), number=number
     )
-    allowed = workflow.allowed_actions(request.user, ticket)
+    allowed = transitions.allowed_actions(request.user, ticket)
     needs_units = {Action.DISPATCH, Action.ADD_COHANDLER} & set(allowed)
     units = dispatch_units() if needs_units else []
     actions = [
@@ -277,7 +270,7 @@ def detail(request: Request, number: str) -> HttpResponse:
             "suggestion": queries.suggested_unit(ticket) if Action.DISPATCH in allowed else None,
             # The handling unit may ask for the ticket to be left out of its assessment (剔除).
             "may_seek_exclusion": bool(
-                workflow.roles_of(request.user, ticket) & {"handler", "leader", "cohandler"}
+                transitions.roles_of(request.user, ticket) & {"handler", "leader", "cohandler"}
             ),
         },
     )
@@ -286,8 +279,8 @@ def detail(request: Request, number: str) -> HttpResponse:
 def _action_panel(action: str, ticket: Ticket, user: User, units: list[Unit]) -> dict[str, Any]:
     panel: dict[str, Any] = {
         "name": action,
-        "label": Action(action).label,
-        "danger": action in DANGER_ACTIONS,
+        "label": actions.label(action),
+        "danger": actions.BY_ACTION[action].danger,
     }
     if action == Action.VISIT:
         panel["url"] = _visit_url(ticket)
@@ -308,59 +301,17 @@ def _visit_url(ticket: Ticket) -> str:
     return reverse("feedback:phone_visit", args=[ticket.number])
 
 
-Perform = Callable[[Ticket, dict[str, Any], User], object]
-
-PERFORM: dict[str, Perform] = {
-    Action.DISPATCH: lambda t, d, by: workflow.dispatch(
-        t, to=d["unit"], cohandlers=d["cohandlers"], category=d["category"], note=d["note"], by=by
-    ),
-    Action.ADD_COHANDLER: lambda t, d, by: workflow.add_cohandler(
-        t, unit=d["unit"], note=d["note"], by=by
-    ),
-    Action.ACCEPT: lambda t, d, by: workflow.accept(t, by=by),
-    Action.RETURN: lambda t, d, by: workflow.send_back(t, reason=d["reason"], by=by),
-    Action.REJECT_RETURN: lambda t, d, by: workflow.reject_return(t, note=d["note"], by=by),
-    Action.REQUEST_EXTENSION: lambda t, d, by: workflow.request_extension(
-        t, until=d["until"], reason=d["reason"], by=by
-    ),
-    Action.APPROVE_EXTENSION: lambda t, d, by: workflow.decide_extension(
-        t, approve=True, note=d["note"], by=by
-    ),
-    Action.REFUSE_EXTENSION: lambda t, d, by: workflow.decide_extension(
-        t, approve=False, note=d["note"], by=by
-    ),
-    Action.PAUSE: lambda t, d, by: workflow.pause(t, reason=d["reason"], by=by),
-    Action.RESUME: lambda t, d, by: workflow.resume(t, by=by),
-    Action.REPLY: lambda t, d, by: workflow.reply(t, text=d["text"], by=by),
-    Action.CLOSE: lambda t, d, by: workflow.close(t, note=d["note"], by=by),
-    Action.REOPEN: lambda t, d, by: workflow.reopen(t, note=d["note"], by=by),
-    Action.MERGE: lambda t, d, by: workflow.merge(t, into=d["into"], note=d["note"], by=by),
-    Action.DECLINE: lambda t, d, by: workflow.decline(t, referral=d["referral"], by=by),
-    Action.ANSWER: lambda t, d, by: workflow.answer(t, text=d["text"], by=by),
-    Action.NOTE: lambda t, d, by: workflow.add_note(t, text=d["text"], by=by),
-    Action.ATTACH: lambda t, d, by: workflow.attach(t, upload=d["file"], by=by),
-    Action.COHANDLER_ACCEPT: lambda t, d, by: workflow.cohandler_accept(t, by=by),
-    Action.COHANDLER_REPLY: lambda t, d, by: workflow.cohandler_reply(t, text=d["text"], by=by),
-    Action.LEADER_APPROVE_EXTENSION: lambda t, d, by: workflow.review_extension(
-        t, approve=True, note=d["note"], by=by
-    ),
-    Action.LEADER_REFUSE_EXTENSION: lambda t, d, by: workflow.review_extension(
-        t, approve=False, note=d["note"], by=by
-    ),
-}
-
-
 @login_required
 @require_POST
 def act(request: Request, number: str, action: str) -> HttpResponse:
     """Validate one action's form and hand it to the workflow; the workflow decides."""
-    if action not in PERFORM:
+    if action not in forms.ACTION_FORMS:
         raise Http404("没有这个操作。")
     ticket = get_object_or_404(queries.visible_to(request.user), number=number)
     form_class = forms.ACTION_FORMS[action]
     units = dispatch_units() if form_class.needs_units else []
     form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user, units=units)
-    label = Action(action).label
+    label = actions.label(action)
     if not form.is_valid():
         errors = [str(e) for errs in form.errors.values() for e in errs]
         messages.error(
@@ -369,7 +320,8 @@ def act(request: Request, number: str, action: str) -> HttpResponse:
         )
         return redirect(ticket)
     try:
-        PERFORM[action](ticket, form.cleaned_data, request.user)
+        perform = getattr(workflow, form.command.function or "")
+        perform(ticket, by=request.user, **form.arguments())
     except WorkflowError as error:
         messages.error(request, str(error))
         return redirect(ticket)

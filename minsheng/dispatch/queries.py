@@ -14,7 +14,8 @@ from minsheng.dispatch import rules
 from minsheng.dispatch.models import DispatchRule, RuleChange, RuleSetVersion
 from minsheng.orgs.models import Membership, Role, Unit
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets.models import CLOCK_STATUSES, Ticket
+from minsheng.tickets.models import Ticket
+from minsheng.tickets.names import CLOCK_STATUSES
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"token": None, "book": None}

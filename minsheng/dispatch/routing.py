@@ -25,9 +25,9 @@ from minsheng.dispatch.models import (
 from minsheng.orgs.models import Unit
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import RequestType
-from minsheng.tickets import notices, workflow
+from minsheng.tickets import notices, transitions, workflow
 from minsheng.tickets.models import Status, Ticket, Urgency
-from minsheng.tickets.workflow import WorkflowError
+from minsheng.tickets.transitions import WorkflowError
 from minsheng.triage.suggest import agreements
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def route_new(
                 ticket,
                 to=unit,
                 cohandlers=list(Unit.objects.filter(pk__in=[pk for pk, _ in rule.cohandlers])),
-                by=workflow.SYSTEM,
+                by=transitions.SYSTEM,
                 rule=rule.name,
                 note="；".join(notes),
                 **extra,
@@ -220,7 +220,7 @@ def assign_by_strategy(ticket: Ticket) -> User | None:
         chosen = _grid_handler(ticket, handlers)
     if chosen is None:
         return None
-    workflow.assign(ticket, to=chosen, by=workflow.SYSTEM)
+    workflow.assign(ticket, to=chosen, by=transitions.SYSTEM)
     strategy.last_handler = chosen
     strategy.save(update_fields=["last_handler"])
     return chosen

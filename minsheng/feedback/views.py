@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from minsheng.feedback.forms import RatingForm
 from minsheng.feedback.visits import rate
-from minsheng.tickets import queries, workflow
+from minsheng.tickets import queries, transitions
 from minsheng.tickets.models import Satisfaction
-from minsheng.tickets.workflow import Action, WorkflowError
+from minsheng.tickets.names import Action
+from minsheng.tickets.transitions import WorkflowError
 
 
 @login_required
@@ -33,7 +34,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 def phone_visit(request: HttpRequest, number: str) -> HttpResponse:
     """An agent records the rating the resident gave on a return-visit call (电话回访)."""
     ticket = get_object_or_404(queries.visible_to(request.user), number=number)  # type: ignore[arg-type]
-    if Action.VISIT not in workflow.allowed_actions(request.user, ticket):  # type: ignore[arg-type]
+    if Action.VISIT not in transitions.allowed_actions(request.user, ticket):  # type: ignore[arg-type]
         raise PermissionDenied("您不能为这张工单登记回访。")
     form = RatingForm(request.POST)
     if not form.is_valid():

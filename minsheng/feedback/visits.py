@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from minsheng.accounts.models import User
 from minsheng.feedback.models import Rating
-from minsheng.tickets import workflow
+from minsheng.tickets import transitions, workflow
 from minsheng.tickets.models import Satisfaction, Ticket
 
 
@@ -27,7 +27,7 @@ def rate(
     which confirms a reopen (重办) or closes it.
     """
     now = at or timezone.now()
-    by = agent if agent is not None else workflow.resident_actor(ticket.resident)
+    by = agent if agent is not None else transitions.resident_actor(ticket.resident)
     workflow.record_visit(
         ticket, by=by, satisfaction=satisfaction, resolved=resolved, comment=comment, at=now
     )
@@ -41,5 +41,5 @@ def rate(
         at=now,
     )
     if satisfaction != Satisfaction.UNSATISFIED:
-        workflow.close(ticket, by=workflow.SYSTEM, note="群众评价满意，自动办结。", at=now)
+        workflow.close(ticket, by=transitions.SYSTEM, note="群众评价满意，自动办结。", at=now)
     return rating

@@ -17,7 +17,7 @@ from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Ticket, Urgency
-from minsheng.tickets.workflow import Actor
+from minsheng.tickets.transitions import Actor
 
 
 @dataclass(frozen=True)

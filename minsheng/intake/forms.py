@@ -13,8 +13,8 @@ from minsheng.lib.forms import latitude_field, longitude_field
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.forms import catalogue_leaves, leaf_choices
 from minsheng.taxonomy.models import Category, RequestType
+from minsheng.tickets.actions import MAX_TEXT
 from minsheng.tickets.models import Channel, Urgency
-from minsheng.tickets.workflow import MAX_TEXT
 
 PHONE_ERROR = _("请输入正确的电话号码")
 # Emergencies the centre does not handle itself: the agent reads the note and refers the caller.

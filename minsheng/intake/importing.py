@@ -19,7 +19,7 @@ from minsheng.intake.rows import CleanRow, FileProblem, Lookups, RowError
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
-from minsheng.tickets.workflow import WorkflowError
+from minsheng.tickets.transitions import WorkflowError
 
 IMPORT_ROLES = frozenset({"agent", "dispatcher"})
 WHOLE_ROW = "整行"
@@ -230,6 +230,6 @@ def _submission(row: CleanRow) -> dict[str, object]:
         "description": row.description + rows.tail_of(row),
         "address": row.address,
         "place": row.place,
-        # Read by `submit` once it passes `at=` on to workflow.receive (docs/intake.md).
+        # Read by `submit` once it passes `at=` on to receiving.receive (docs/intake.md).
         "received_at": row.received_at,
     }

@@ -24,7 +24,7 @@ from minsheng.intake.mapping import (
     Spec,
 )
 from minsheng.taxonomy.models import RequestType
-from minsheng.tickets.workflow import MAX_TEXT
+from minsheng.tickets.actions import MAX_TEXT
 
 MAX_BYTES = 5 * 1024 * 1024
 # Each row becomes a ticket inside one web request (about 40 ms each with numbering, timeline,

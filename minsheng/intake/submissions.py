@@ -11,9 +11,10 @@ from minsheng.citizens.masking import normalise_phone
 from minsheng.citizens.models import Resident
 from minsheng.dispatch import routing
 from minsheng.taxonomy.models import RequestType
-from minsheng.tickets import workflow
+from minsheng.tickets import receiving, steps, workflow
 from minsheng.tickets.models import Channel, Ticket, Urgency
-from minsheng.tickets.workflow import Actor, NewRequest, WorkflowError
+from minsheng.tickets.receiving import NewRequest
+from minsheng.tickets.transitions import Actor, WorkflowError
 from minsheng.triage import training
 from minsheng.triage.suggest import agreement, suggest
 
@@ -42,7 +43,7 @@ def submit(
     phone = check(data, by=by)
     with transaction.atomic(savepoint=False):
         resident = registry.remember(phone=phone, name=_name(data))
-        (ticket,) = workflow.receive_many(
+        (ticket,) = receiving.receive_many(
             [_request(data, resident, by)],
             at=data.get("received_at"),  # batch import: the sheet's own date; None means now
             route_later=route_later,
@@ -64,7 +65,7 @@ def submit_many(requests: list[tuple[dict[str, Any], User | Actor]]) -> list[Tic
         residents = registry.remember_many(
             (phone, _name(data)) for phone, (data, _) in zip(phones, requests, strict=True)
         )
-        return workflow.receive_many(
+        return receiving.receive_many(
             [
                 _request(data, residents[phone], by)
                 for phone, (data, by) in zip(phones, requests, strict=True)
@@ -78,7 +79,7 @@ def check(data: dict[str, Any], *, by: User | Actor) -> str:
     phone = normalise_phone(data["phone"])
     if not phone:
         raise WorkflowError("请输入正确的电话号码")
-    workflow.check_new(
+    steps.check_new(
         by=by,
         category=data["category"],
         request_type=data["request_type"],

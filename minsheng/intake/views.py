@@ -19,7 +19,7 @@ from minsheng.knowledge.forms import SearchForm
 from minsheng.orgs.access import standing_of
 from minsheng.tickets import queries as tickets
 from minsheng.tickets.models import Status
-from minsheng.tickets.workflow import WorkflowError
+from minsheng.tickets.transitions import WorkflowError
 
 INTAKE_ROLES = frozenset({"agent", "dispatcher"})
 SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -20,7 +20,7 @@ from minsheng.open311.models import RequestAttribute, Token
 from minsheng.open311.params import AttributeSpec, Filing
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets.models import Channel
-from minsheng.tickets.workflow import Actor, WorkflowError
+from minsheng.tickets.transitions import Actor, WorkflowError
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from typing import Any
 from minsheng.citizens.masking import mask_name
 from minsheng.open311.formats import iso
 from minsheng.taxonomy.models import RequestType
-from minsheng.tickets.models import OPEN_STATUSES, Status
+from minsheng.tickets.models import Status
+from minsheng.tickets.names import OPEN_STATUSES, Action
 from minsheng.tickets.public import PUBLIC_LABELS, PUBLIC_TEXT
 
 OPEN, CLOSED = "open", "closed"
@@ -156,9 +157,9 @@ def notes(row: Row, events: list[Event]) -> list[dict[str, Any]]:
         if event.action not in PUBLIC_LABELS:
             continue
         label = str(PUBLIC_LABELS[event.action])
-        if event.action == "dispatch" and event.unit_name:
+        if event.action == Action.DISPATCH and event.unit_name:
             label = f"已派单至{event.unit_name}"
-        elif event.action == "visit" and event.satisfaction in SATISFACTION:
+        elif event.action == Action.VISIT and event.satisfaction in SATISFACTION:
             label = f"回访评价：{SATISFACTION[event.satisfaction]}"
         elif event.action in PUBLIC_TEXT and row.request_type != RequestType.REPORT:
             text = public_text(event.note, names=row.names)

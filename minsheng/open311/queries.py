@@ -15,7 +15,8 @@ from minsheng.open311.models import ServiceAttribute, Token
 from minsheng.open311.params import AttributeSpec, Filters
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets.models import OPEN_STATUSES, Ticket, TicketEvent
+from minsheng.tickets.models import Ticket, TicketEvent
+from minsheng.tickets.names import OPEN_STATUSES
 
 ROW_FIELDS = {
     "pk": "pk",

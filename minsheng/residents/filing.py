@@ -18,9 +18,9 @@ from minsheng.orgs.models import Unit
 from minsheng.residents import photos, queries
 from minsheng.residents.models import Follower, PendingPhoto
 from minsheng.taxonomy.models import Category
-from minsheng.tickets import workflow
+from minsheng.tickets import transitions, workflow
 from minsheng.tickets.models import Channel, Ticket
-from minsheng.tickets.workflow import WorkflowError
+from minsheng.tickets.transitions import WorkflowError
 
 PHOTO_KEPT = timedelta(days=1)
 BAD_PHONE = "请输入正确的手机号码。"
@@ -89,12 +89,12 @@ def file_request(draft: Draft, *, phone: str, name: str = "", at: datetime | Non
     ticket = submissions.submit(
         data,
         confidence=submissions.suggested_confidence(data),
-        by=workflow.resident_actor(resident),
+        by=transitions.resident_actor(resident),
     )
     photo = queries.pending_photo(draft.photo_token)
     if photo is not None:
         upload = SimpleUploadedFile(photo.name, bytes(photo.data), photo.content_type)
-        workflow.attach(ticket, by=workflow.resident_actor(resident), upload=upload)
+        workflow.attach(ticket, by=transitions.resident_actor(resident), upload=upload)
         photo.delete()
     return ticket
 

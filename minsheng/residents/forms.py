@@ -14,8 +14,8 @@ from minsheng.citizens.masking import normalise_phone
 from minsheng.residents import catalogue, photos, places
 from minsheng.taxonomy.models import RequestType
 from minsheng.tickets import queries
+from minsheng.tickets.actions import MAX_TEXT
 from minsheng.tickets.models import Ticket
-from minsheng.tickets.workflow import MAX_TEXT
 
 UNKNOWN = "unknown"  # "不知道选哪个"
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?]")

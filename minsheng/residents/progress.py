@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from minsheng.feedback.models import Rating
 from minsheng.tickets.models import Satisfaction, Status, Ticket
+from minsheng.tickets.names import Action
 from minsheng.tickets.public import PUBLIC_TEXT
-from minsheng.tickets.workflow import Action
 
 UNSATISFIED_NOTE = gettext_lazy("您的意见已提交，热线中心将核实后安排重办")
 

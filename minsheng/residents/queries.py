@@ -10,9 +10,9 @@ from minsheng.residents import catalogue, places
 from minsheng.residents.models import PendingPhoto
 from minsheng.residents.progress import TEXT_SHOWN, PublicEvent
 from minsheng.taxonomy.models import Category
-from minsheng.tickets.models import OPEN_STATUSES, Channel, Satisfaction, Ticket, TicketEvent
+from minsheng.tickets.models import Channel, Satisfaction, Ticket, TicketEvent
+from minsheng.tickets.names import OPEN_STATUSES, Action
 from minsheng.tickets.public import PUBLIC_LABELS
-from minsheng.tickets.workflow import Action
 
 NEARBY_DAYS = 30
 NEARBY_LIMIT = 300  # the most recent open tickets of the area that are compared

@@ -35,7 +35,7 @@ from minsheng.residents.forms import (
 )
 from minsheng.tickets import queries as ticket_queries
 from minsheng.tickets.models import Satisfaction, Status, Ticket
-from minsheng.tickets.workflow import WorkflowError
+from minsheng.tickets.transitions import WorkflowError
 
 DRAFT = "m_new"
 SESSION_TICKETS = "m_tickets"  # the numbers a resident proved

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from minsheng.sla.calendar import WorkCalendar
+from minsheng.tickets.names import CLOCK_STATUSES, Status
 
 OFFICE_OPENS = time(9, 0)
 NOTICES = frozenset({"accept_soon", "accept_missed", "resolve_soon", "overdue", "visit"})
@@ -66,9 +67,9 @@ def checkpoints(clock: Clock, rules: Rules, calendar: WorkCalendar) -> list[Step
     """Every checkpoint of the ticket in its current state, past and future."""
     steps: list[Step] = []
     deadlines = []
-    if clock.status == "dispatched" and clock.accept_by:
+    if clock.status == Status.DISPATCHED and clock.accept_by:
         deadlines.append(("accept", clock.accept_by, "accept_soon", "accept_missed"))
-    running = clock.status in ("dispatched", "accepted") and not clock.paused
+    running = clock.status in CLOCK_STATUSES and not clock.paused
     if running and clock.resolve_by:
         deadlines.append(("resolve", clock.resolve_by, "resolve_soon", "overdue"))
     for name, due, soon_kind, missed_kind in deadlines:
@@ -86,7 +87,7 @@ def checkpoints(clock: Clock, rules: Rules, calendar: WorkCalendar) -> list[Step
             steps.append(
                 Step("escalate", workday_morning(due, calendar, 1 + rules.escalate_workdays), key)
             )
-    if clock.status == "replied" and clock.replied_at:
+    if clock.status == Status.REPLIED and clock.replied_at:
         key = key_of("reply", clock.replied_at)
         steps.append(Step("visit", clock.replied_at + rules.visit_after, key))
         if rules.unrated_after is not None:

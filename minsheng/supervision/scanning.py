@@ -21,9 +21,9 @@ from minsheng.sla import deadlines
 from minsheng.sla.calendar import WorkCalendar
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.supervision.clocks import Clock, Rules, Step, plan
-from minsheng.tickets import notices, queries, workflow
+from minsheng.tickets import notices, queries, transitions, workflow
 from minsheng.tickets.models import Status, Ticket, Urgency
-from minsheng.tickets.workflow import WorkflowError
+from minsheng.tickets.transitions import WorkflowError
 
 logger = logging.getLogger("minsheng.supervision")
 
@@ -125,7 +125,7 @@ def _apply(ticket: Ticket, step: Step, now: datetime, policy: DeadlinePolicy) ->
 
 def _policy(ticket: Ticket, policies: dict[int, DeadlinePolicy]) -> DeadlinePolicy:
     if ticket.urgency == Urgency.URGENT or ticket.category.policy_id not in policies:
-        return workflow.policy_of(ticket)
+        return transitions.policy_of(ticket)
     return policies[ticket.category.policy_id]
 
 

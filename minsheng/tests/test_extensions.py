@@ -20,7 +20,7 @@ from minsheng.tests.sample_programme import hooks
 from minsheng.tests.sample_programme.apps import CATEGORY
 from minsheng.tickets import queries
 from minsheng.tickets.models import Channel, Status, Urgency
-from minsheng.tickets.workflow import Actor
+from minsheng.tickets.transitions import Actor
 
 PROGRAMME = Actor(label="样例项目", kind="system")
 

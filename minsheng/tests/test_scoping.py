@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from minsheng.tickets import workflow
 from minsheng.tickets.models import TicketEvent
-from minsheng.tickets.workflow import Action
+from minsheng.tickets.names import Action
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 CENTRE = ("agent", "dispatcher", "supervisor", "admin_user")
@@ -79,7 +79,7 @@ def test_a_unit_cannot_act_on_another_units_ticket(
     for key, ticket in world.items():
         if key in OWN[person]:
             continue
-        for action in Action.values:
+        for action in Action:
             url = reverse("desk:act", args=[ticket.number, action])
             data = {"reason": "不是我们的", "text": "已处理", "note": "x", "unit": "1"}
             assert client.post(url, data).status_code == 404, action

@@ -5,32 +5,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.taxonomy.models import RequestType
+from minsheng.tickets import names
+from minsheng.tickets.names import OPEN_STATUSES
 
 
 class Status(models.TextChoices):
-    RECEIVED = "received", _("已受理")
-    DISPATCHED = "dispatched", _("已派单")
-    ACCEPTED = "accepted", _("办理中")
-    RETURNED = "returned", _("已退单")  # the unit says it is not theirs; the centre decides
-    REPLIED = "replied", _("已答复")  # waiting for the return visit
-    VISITED = "visited", _("已回访")  # rated; closes, or the centre reopens it if unsatisfied
-    CLOSED = "closed", _("已办结")
-    MERGED = "merged", _("已合并")
-    DECLINED = "declined", _("不予受理")  # out of scope, with a referral
+    """The statuses of tickets.names with the words people read."""
 
-
-OPEN_STATUSES = frozenset(
-    {
-        Status.RECEIVED,
-        Status.DISPATCHED,
-        Status.ACCEPTED,
-        Status.RETURNED,
-        Status.REPLIED,
-        Status.VISITED,
-    }
-)
-# While a unit holds the ticket its clocks run: these are the statuses that can be overdue.
-CLOCK_STATUSES = frozenset({Status.DISPATCHED, Status.ACCEPTED})
+    RECEIVED = names.Status.RECEIVED.value, _("已受理")
+    DISPATCHED = names.Status.DISPATCHED.value, _("已派单")
+    ACCEPTED = names.Status.ACCEPTED.value, _("办理中")
+    RETURNED = names.Status.RETURNED.value, _("已退单")
+    REPLIED = names.Status.REPLIED.value, _("已答复")
+    VISITED = names.Status.VISITED.value, _("已回访")
+    CLOSED = names.Status.CLOSED.value, _("已办结")
+    MERGED = names.Status.MERGED.value, _("已合并")
+    DECLINED = names.Status.DECLINED.value, _("不予受理")
 
 
 class Channel(models.TextChoices):

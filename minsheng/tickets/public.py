@@ -6,7 +6,7 @@ event says who acted.
 
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.tickets.transitions import Action
+from minsheng.tickets.names import Action
 
 PUBLIC_LABELS = {
     Action.RECEIVE: _("已受理诉求"),

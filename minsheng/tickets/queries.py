@@ -13,7 +13,8 @@ from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla.deadlines import EMERGENCY_POLICY
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.tickets.models import CLOCK_STATUSES, CoHandler, Status, Ticket, Urgency
+from minsheng.tickets.models import CoHandler, Status, Ticket, Urgency
+from minsheng.tickets.names import CLOCK_STATUSES
 
 
 def visible_to(user: User) -> QuerySet[Ticket]:

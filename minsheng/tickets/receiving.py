@@ -18,9 +18,10 @@ from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
 from minsheng.tickets import notices, numbering
 from minsheng.tickets.models import Status, Ticket, Urgency
+from minsheng.tickets.names import Action
 from minsheng.tickets.signals import event_recorded
 from minsheng.tickets.steps import check_new, new_event
-from minsheng.tickets.transitions import Action, Actor, as_actor
+from minsheng.tickets.transitions import Actor, as_actor
 
 
 @dataclass

@@ -16,17 +16,10 @@ from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets import chain
+from minsheng.tickets.actions import MAX_TEXT, RECEIVE_ROLES
 from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketEvent, Urgency
 from minsheng.tickets.signals import event_recorded
-from minsheng.tickets.transitions import (
-    RECEIVE_ROLES,
-    Actor,
-    WorkflowError,
-    as_actor,
-    policy_of,
-)
-
-MAX_TEXT = 4000
+from minsheng.tickets.transitions import Actor, WorkflowError, as_actor, policy_of
 
 
 def required(value: str, label: str, *, limit: int = MAX_TEXT) -> str:

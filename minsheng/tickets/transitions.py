@@ -1,15 +1,14 @@
-"""Who may make which move on a ticket, and when: the transition table and its preconditions.
+"""Who may make which move on a ticket, and when: the transition table (derived from the
+declarations in `tickets.actions`) and each action's preconditions.
 
-Read-only rules; `tickets.workflow` applies them when it changes a ticket.
+Reads only (a ticket's co-handlers, extension requests and last rating); `tickets.workflow`
+applies these rules when it changes a ticket.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.models import User
 from minsheng.citizens.models import Resident
@@ -17,9 +16,8 @@ from minsheng.orgs.access import standing_of
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import RequestType
+from minsheng.tickets.actions import COMMANDS
 from minsheng.tickets.models import (
-    CLOCK_STATUSES,
-    OPEN_STATUSES,
     CoHandler,
     ExtensionRequest,
     Satisfaction,
@@ -27,37 +25,7 @@ from minsheng.tickets.models import (
     Ticket,
     Urgency,
 )
-
-
-class Action(models.TextChoices):
-    RECEIVE = "receive", _("受理")
-    ANSWER = "answer", _("直接办结")
-    DISPATCH = "dispatch", _("派单")
-    ADD_COHANDLER = "add_cohandler", _("增派协办")
-    ACCEPT = "accept", _("签收")
-    RETURN = "return", _("退单")
-    REJECT_RETURN = "reject_return", _("驳回退单")
-    REQUEST_EXTENSION = "request_extension", _("申请延期")
-    APPROVE_EXTENSION = "approve_extension", _("批准延期")
-    REFUSE_EXTENSION = "refuse_extension", _("驳回延期")
-    PAUSE = "pause", _("暂停计时")
-    RESUME = "resume", _("恢复计时")
-    REPLY = "reply", _("答复")
-    VISIT = "visit", _("回访")
-    CLOSE = "close", _("办结")
-    REOPEN = "reopen", _("重办")
-    MERGE = "merge", _("合并")
-    DECLINE = "decline", _("不予受理")
-    NOTE = "note", _("备注")
-    ATTACH = "attach", _("上传附件")
-    ASSIGN = "assign", _("指定经办人")
-    URGE = "urge", _("催办")
-    ESCALATE = "escalate", _("督办")
-    CLOSE_UNRATED = "close_unrated", _("未评价办结")
-    COHANDLER_ACCEPT = "cohandler_accept", _("协办签收")
-    COHANDLER_REPLY = "cohandler_reply", _("协办反馈")
-    LEADER_APPROVE_EXTENSION = "leader_approve_extension", _("单位同意延期")
-    LEADER_REFUSE_EXTENSION = "leader_refuse_extension", _("单位驳回延期")
+from minsheng.tickets.names import CLOCK_STATUSES, Action
 
 
 @dataclass(frozen=True)
@@ -67,47 +35,13 @@ class Move:
     roles: frozenset[str]
 
 
-def _move(sources: Iterable[str], target: str | None, *roles: str) -> Move:
-    return Move(frozenset(sources), target, frozenset(roles))
-
-
-S = Status
-ANYONE_ON_THE_TICKET = ("agent", "dispatcher", "supervisor", "handler", "leader", "cohandler")
-# Roles: agent, dispatcher, supervisor (the 12345 centre); handler, leader (of the main unit);
-# cohandler (of a co-handling unit); resident; system (scheduled jobs, the resident's own rating).
+# Derived from the declarations in tickets.actions; receiving is intake's, not a move.
 TRANSITIONS: dict[str, Move] = {
-    Action.ANSWER: _move([S.RECEIVED], S.CLOSED, "agent", "dispatcher"),
-    Action.DISPATCH: _move([S.RECEIVED, S.RETURNED], S.DISPATCHED, "dispatcher", "system"),
-    Action.ADD_COHANDLER: _move([S.DISPATCHED, S.ACCEPTED], None, "dispatcher", "leader"),
-    Action.ACCEPT: _move([S.DISPATCHED], S.ACCEPTED, "handler", "leader"),
-    Action.RETURN: _move([S.DISPATCHED], S.RETURNED, "handler", "leader"),
-    Action.REJECT_RETURN: _move([S.RETURNED], S.DISPATCHED, "dispatcher"),
-    Action.REQUEST_EXTENSION: _move([S.ACCEPTED], None, "handler", "leader"),
-    Action.APPROVE_EXTENSION: _move([S.ACCEPTED], None, "dispatcher", "supervisor"),
-    Action.REFUSE_EXTENSION: _move([S.ACCEPTED], None, "dispatcher", "supervisor"),
-    Action.PAUSE: _move([S.ACCEPTED], None, "handler", "leader"),
-    Action.RESUME: _move([S.ACCEPTED], None, "handler", "leader"),
-    Action.REPLY: _move([S.ACCEPTED], S.REPLIED, "handler", "leader"),
-    Action.VISIT: _move([S.REPLIED], S.VISITED, "agent", "resident"),
-    Action.CLOSE: _move([S.VISITED], S.CLOSED, "dispatcher", "supervisor", "system"),
-    Action.REOPEN: _move([S.VISITED], S.DISPATCHED, "dispatcher", "supervisor"),
-    Action.MERGE: _move([S.RECEIVED, S.RETURNED], S.MERGED, "dispatcher"),
-    Action.DECLINE: _move([S.RECEIVED, S.RETURNED], S.DECLINED, "agent", "dispatcher"),
-    Action.NOTE: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET),
-    Action.ATTACH: _move(OPEN_STATUSES, None, *ANYONE_ON_THE_TICKET, "resident"),
-    Action.ASSIGN: _move([S.DISPATCHED, S.ACCEPTED], None, "leader", "dispatcher", "system"),
-    # The deadline scan: chase the unit, then alert the supervisor; status unchanged.
-    Action.URGE: _move(CLOCK_STATUSES, None, "system"),
-    Action.ESCALATE: _move(CLOCK_STATUSES, None, "system"),
-    # No rating after the policy's days: closed as "no rating", which assessment counts apart.
-    Action.CLOSE_UNRATED: _move([S.REPLIED], S.CLOSED, "system"),
-    Action.COHANDLER_ACCEPT: _move([S.DISPATCHED, S.ACCEPTED], None, "cohandler"),
-    Action.COHANDLER_REPLY: _move([S.DISPATCHED, S.ACCEPTED], None, "cohandler"),
-    Action.LEADER_APPROVE_EXTENSION: _move([S.ACCEPTED], None, "leader"),
-    Action.LEADER_REFUSE_EXTENSION: _move([S.ACCEPTED], None, "leader"),
+    c.action: Move(frozenset(c.sources), c.target, frozenset(c.roles))
+    for c in COMMANDS
+    if c.action != Action.RECEIVE
 }
 LEADER_REVIEW = frozenset({Action.LEADER_APPROVE_EXTENSION, Action.LEADER_REFUSE_EXTENSION})
-RECEIVE_ROLES = frozenset({"agent", "dispatcher", "supervisor", "resident", "system"})
 
 
 class WorkflowError(Exception):

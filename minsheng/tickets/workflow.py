@@ -19,10 +19,8 @@ from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category
-from minsheng.tickets import files, notices, steps
+from minsheng.tickets import actions, files, notices, steps
 from minsheng.tickets.models import (
-    CLOCK_STATUSES,
-    OPEN_STATUSES,
     Attachment,
     ExtensionRequest,
     Satisfaction,
@@ -30,31 +28,22 @@ from minsheng.tickets.models import (
     Ticket,
     Urgency,
 )
-from minsheng.tickets.receiving import NewRequest, receive, receive_many  # re-exported
-from minsheng.tickets.steps import MAX_TEXT, check_new
+from minsheng.tickets.names import CLOCK_STATUSES, OPEN_STATUSES, Action
 from minsheng.tickets.steps import iso as _iso
 from minsheng.tickets.steps import optional as _optional
 from minsheng.tickets.steps import required as _required
-from minsheng.tickets.transitions import (  # re-exported: callers know only the workflow
-    RECEIVE_ROLES,
+from minsheng.tickets.transitions import (
     SYSTEM,
     TRANSITIONS,
-    Action,
     Actor,
     WorkflowError,
-    allowed_actions,
     as_actor,
     my_cohandlers,
     pending_extension,
     policy_of,
     precondition,
-    resident_actor,
     roles_of,
 )
-
-__all__ = ["MAX_TEXT", "RECEIVE_ROLES", "SYSTEM", "TRANSITIONS", "Action", "Actor", "NewRequest",
-           "WorkflowError", "allowed_actions", "check_new", "receive", "receive_many",
-           "resident_actor", "roles_of"]  # fmt: skip
 
 # --- the write functions -------------------------------------------------------------------
 
@@ -506,7 +495,7 @@ def _begin(
     t = Ticket.objects.select_for_update().get(pk=ticket.pk)
     actor, now = as_actor(by), at or timezone.now()
     move = TRANSITIONS[action]
-    label = Action(action).label
+    label = actions.label(action)
     if t.status not in move.sources:
         raise WorkflowError(f"工单 {t.number} 当前为“{t.get_status_display()}”，不能{label}。")
     if not roles_of(actor, t) & move.roles:

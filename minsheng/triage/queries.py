@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
-from minsheng.tickets.models import OPEN_STATUSES, Status, Ticket
+from minsheng.tickets.models import Status, Ticket
+from minsheng.tickets.names import OPEN_STATUSES
 from minsheng.triage import divisions, gazetteer
 from minsheng.triage.models import ModelVersion, Place
 from minsheng.triage.polygons import PolygonIndex

@@ -8,7 +8,7 @@ import time_machine
 from conftest import at
 from minsheng.feedback import visits
 from minsheng.feedback.models import Rating
-from minsheng.tickets import workflow
+from minsheng.tickets import transitions, workflow
 from minsheng.tickets.models import Satisfaction, Status
 
 
@@ -63,7 +63,7 @@ def test_an_agent_rating_is_recorded_as_a_phone_visit_by_that_agent(
 
 
 def test_a_rating_before_the_reply_is_refused_and_writes_nothing(dispatched: Any) -> None:
-    with pytest.raises(workflow.WorkflowError, match="不能回访"):
+    with pytest.raises(transitions.WorkflowError, match="不能回访"):
         visits.rate(dispatched, satisfaction=Satisfaction.SATISFIED, resolved=True)
 
     assert not Rating.objects.exists()
@@ -71,7 +71,7 @@ def test_a_rating_before_the_reply_is_refused_and_writes_nothing(dispatched: Any
 
 
 def test_an_unknown_satisfaction_is_refused_and_writes_nothing(replied: Any) -> None:
-    with pytest.raises(workflow.WorkflowError, match="请选择满意"):
+    with pytest.raises(transitions.WorkflowError, match="请选择满意"):
         visits.rate(replied, satisfaction="xyz", resolved=True)
 
     replied.refresh_from_db()

@@ -20,6 +20,7 @@ SEED = """
 import django; django.setup()
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+from minsheng.tickets import receiving
 from minsheng.accounts.models import User
 from minsheng.citizens import registry
 from minsheng.orgs.models import Membership, Unit
@@ -41,7 +42,7 @@ leaf = Category.objects.create(code="GY-W", name="停水", parent=group, request
                                policy=DeadlinePolicy.objects.get(code="utility"))
 for i in range(TICKETS):
     resident = registry.remember(phone=f"138{i:08d}", name="")
-    t = workflow.receive(channel="hotline", request_type="help", category=leaf, resident=resident,
+    t = receiving.receive(channel="hotline", request_type="help", category=leaf, resident=resident,
                          title=f"停水{i}", description="停水了", by=people["wang"], at=T0)
     workflow.dispatch(t, to=water, by=people["liu"], at=T0)
     workflow.accept(t, by=people["sun"], at=T0 + timedelta(minutes=10))

@@ -11,7 +11,7 @@ from minsheng.notifications.models import Notification
 from minsheng.supervision import scanning
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Status, TicketEvent
-from minsheng.tickets.workflow import Action
+from minsheng.tickets.names import Action
 
 pytestmark = pytest.mark.django_db
 

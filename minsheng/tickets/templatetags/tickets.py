@@ -6,9 +6,8 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
-from minsheng.tickets import queries
+from minsheng.tickets import actions, queries
 from minsheng.tickets.models import Status, Ticket
-from minsheng.tickets.workflow import Action
 
 register = template.Library()
 
@@ -40,7 +39,7 @@ def due_class(ticket: Ticket) -> str:
 
 @register.filter
 def action_label(value: str) -> str:
-    return Action(value).label if value in Action.values else value
+    return actions.label(value)
 
 
 @register.filter

@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from minsheng.tickets import workflow
+from minsheng.tickets import transitions, workflow
 
 
 def test_the_leader_assigns_a_handler_of_the_unit(
@@ -18,7 +18,7 @@ def test_a_handler_of_another_unit_cannot_be_assigned(
     dispatched: Any, street_leader: Any, water_handler: Any
 ) -> None:
     events = dispatched.events.count()
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(transitions.WorkflowError):
         workflow.assign(dispatched, to=water_handler, by=street_leader)
     dispatched.refresh_from_db()
     assert dispatched.handler is None
@@ -26,7 +26,7 @@ def test_a_handler_of_another_unit_cannot_be_assigned(
 
 
 def test_a_handler_cannot_assign(dispatched: Any, street_handler: Any) -> None:
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(transitions.WorkflowError):
         workflow.assign(dispatched, to=street_handler, by=street_handler)
 
 

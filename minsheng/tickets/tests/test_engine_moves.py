@@ -8,9 +8,10 @@ import pytest
 from conftest import at
 from minsheng.feedback import visits
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.tickets import workflow
+from minsheng.tickets import transitions, workflow
 from minsheng.tickets.models import Satisfaction, Status
-from minsheng.tickets.workflow import SYSTEM, Action, WorkflowError
+from minsheng.tickets.names import Action
+from minsheng.tickets.transitions import SYSTEM, WorkflowError
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_a_return_is_allowed_until_the_same_hour_of_the_next_working_day(on_stre
 
 def test_a_late_return_is_refused_with_the_rule_and_nothing_changes(on_street, street_handler):
     late = at(2026, 10, 8, 10, 1)
-    assert Action.RETURN not in workflow.allowed_actions(street_handler, on_street, at=late)
+    assert Action.RETURN not in transitions.allowed_actions(street_handler, on_street, at=late)
     with pytest.raises(WorkflowError, match="1 个工作日内"):
         workflow.send_back(on_street, by=street_handler, reason="不属本街道", at=late)
     on_street.refresh_from_db()
@@ -43,9 +44,11 @@ def test_a_cohandler_accepts_and_reports_back_on_its_own_clock(on_street, water_
     co = on_street.cohandlers.get()
     # 7 working days: 8, 9, 10 (调休 Saturday), 12, 13, 14, 15 October
     assert (co.accept_by, co.resolve_by) == (EVE + timedelta(hours=24), at(2026, 10, 15, 18, 0))
-    assert Action.COHANDLER_REPLY not in workflow.allowed_actions(water_handler, on_street, at=EVE)
+    assert Action.COHANDLER_REPLY not in transitions.allowed_actions(
+        water_handler, on_street, at=EVE
+    )
     workflow.cohandler_accept(on_street, by=water_handler, at=EVE + timedelta(hours=1))
-    assert Action.COHANDLER_ACCEPT not in workflow.allowed_actions(water_handler, on_street)
+    assert Action.COHANDLER_ACCEPT not in transitions.allowed_actions(water_handler, on_street)
     workflow.cohandler_reply(
         on_street, by=water_handler, text="管网已排查，无漏水。", at=at(2026, 10, 16, 9, 0)
     )
@@ -75,7 +78,7 @@ def test_where_the_policy_says_so_the_leader_reviews_an_extension_before_the_cen
     workflow.request_extension(on_street, by=street_handler, until=until, reason="需协调", at=EVE)
     with pytest.raises(WorkflowError, match="单位负责人"):
         workflow.decide_extension(on_street, by=dispatcher, approve=True, at=EVE)
-    assert Action.LEADER_APPROVE_EXTENSION in workflow.allowed_actions(street_leader, on_street)
+    assert Action.LEADER_APPROVE_EXTENSION in transitions.allowed_actions(street_leader, on_street)
     workflow.review_extension(on_street, by=street_leader, approve=True, at=EVE)
     workflow.decide_extension(on_street, by=dispatcher, approve=True, at=EVE)
     assert on_street.resolve_by == until
@@ -119,9 +122,9 @@ def test_a_reopened_ticket_goes_back_to_the_same_unit_with_the_shorter_deadline(
 def test_only_the_system_urges_and_only_when_late(on_street, supervisor, dispatcher):
     late = at(2026, 11, 1, 9, 0)
     for person in (supervisor, dispatcher):
-        offered = set(workflow.allowed_actions(person, on_street, at=late))
+        offered = set(transitions.allowed_actions(person, on_street, at=late))
         assert not offered & {Action.URGE, Action.ESCALATE, Action.CLOSE_UNRATED}
-    assert Action.URGE in workflow.allowed_actions(SYSTEM, on_street, at=late)
+    assert Action.URGE in transitions.allowed_actions(SYSTEM, on_street, at=late)
     with pytest.raises(WorkflowError, match="尚未超期"):
         workflow.urge(on_street, deadline="resolve@x", at=EVE)
 

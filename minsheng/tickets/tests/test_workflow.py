@@ -20,7 +20,7 @@ from minsheng.feedback.models import Rating
 from minsheng.notifications.models import Notification
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.tickets import chain, workflow
+from minsheng.tickets import chain, receiving, transitions, workflow
 from minsheng.tickets.models import (
     CoHandler,
     ExtensionRequest,
@@ -30,7 +30,8 @@ from minsheng.tickets.models import (
     TicketEvent,
     TicketSequence,
 )
-from minsheng.tickets.workflow import SYSTEM, Action, WorkflowError
+from minsheng.tickets.names import Action
+from minsheng.tickets.transitions import SYSTEM, WorkflowError
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ REMARKS = {"note", "attach"}  # timeline remarks anyone on the ticket may add; n
 
 def moves(by, ticket, **kwargs) -> set[str]:
     """What the ticket page offers `by`, remarks aside."""
-    return set(workflow.allowed_actions(by, ticket, **kwargs)) - REMARKS
+    return set(transitions.allowed_actions(by, ticket, **kwargs)) - REMARKS
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def test_receive_refuses_a_unit_handler_and_a_blank_description(make_ticket, str
 
 def test_receive_many_numbers_in_order_and_opens_every_timeline(catalogue, resident, agent, city):
     requests = [
-        workflow.NewRequest(
+        receiving.NewRequest(
             channel="api",
             request_type="complaint",
             category=catalogue["noise"],
@@ -174,7 +175,7 @@ def test_receive_many_numbers_in_order_and_opens_every_timeline(catalogue, resid
         )
         for i in range(3)
     ]
-    tickets = workflow.receive_many(requests, at=MONDAY, route_later=True)
+    tickets = receiving.receive_many(requests, at=MONDAY, route_later=True)
 
     assert [t.number for t in tickets] == [f"FZ260302{i:04d}" for i in (1, 2, 3)]
     for i, ticket in enumerate(tickets):
@@ -188,12 +189,12 @@ def test_receive_many_numbers_in_order_and_opens_every_timeline(catalogue, resid
 
 
 def test_receive_many_writes_nothing_when_any_request_is_refused(catalogue, resident, agent):
-    good = workflow.NewRequest(
+    good = receiving.NewRequest(
         "api", "complaint", catalogue["noise"], resident, "", "噪音", by=agent
     )
     blank = dataclasses.replace(good, description=" ")
     with pytest.raises(WorkflowError, match="诉求内容"):
-        workflow.receive_many([good, blank])
+        receiving.receive_many([good, blank])
     assert Ticket.objects.count() == 0
     assert TicketSequence.objects.count() == 0
 
@@ -323,9 +324,9 @@ def test_a_cohandler_unit_may_note_but_not_accept_or_reply(
     workflow.dispatch(
         received, to=city["gudong"], by=dispatcher, cohandlers=[city["water"]], at=MONDAY
     )
-    assert workflow.roles_of(water_handler, received) == {"cohandler"}
-    assert Action.NOTE in workflow.allowed_actions(water_handler, received, at=MONDAY)
-    offered = workflow.allowed_actions(water_handler, received, at=MONDAY)
+    assert transitions.roles_of(water_handler, received) == {"cohandler"}
+    assert Action.NOTE in transitions.allowed_actions(water_handler, received, at=MONDAY)
+    offered = transitions.allowed_actions(water_handler, received, at=MONDAY)
     assert not {Action.ACCEPT, Action.RETURN, Action.REPLY, Action.ADD_COHANDLER} & set(offered)
     with refused(received, "权限"):
         workflow.accept(received, by=water_handler, at=MONDAY)
@@ -345,7 +346,7 @@ def test_a_cohandler_unit_may_not_reply_after_the_main_unit_accepts(
     workflow.accept(received, by=street_handler, at=MONDAY + timedelta(hours=1))
     with refused(received, "权限"):
         workflow.reply(received, by=water_handler, text="已处理", at=MONDAY + timedelta(hours=2))
-    assert Action.REPLY not in workflow.allowed_actions(water_handler, received)
+    assert Action.REPLY not in transitions.allowed_actions(water_handler, received)
 
 
 # --- accept / return -----------------------------------------------------------------------
@@ -365,13 +366,13 @@ def test_water_handler_may_not_accept_a_street_ticket(on_street, water_handler):
 
 
 def test_sibling_street_may_not_accept(on_street, guxi_handler):
-    assert workflow.roles_of(guxi_handler, on_street) == frozenset()
+    assert transitions.roles_of(guxi_handler, on_street) == frozenset()
     with refused(on_street, "权限"):
         workflow.accept(on_street, by=guxi_handler)
 
 
 def test_a_district_leader_reaches_down_to_the_street(on_street, district_leader):
-    assert workflow.roles_of(district_leader, on_street) == {"leader"}
+    assert transitions.roles_of(district_leader, on_street) == {"leader"}
     workflow.accept(on_street, by=district_leader, at=MONDAY + timedelta(hours=2))
     assert_moved(on_street, Action.ACCEPT, Status.DISPATCHED, Status.ACCEPTED)
 
@@ -393,7 +394,7 @@ def test_a_ticket_for_a_community_can_be_accepted_by_its_street(
 
 
 def test_resident_and_system_may_not_accept(on_street):
-    for actor in (workflow.resident_actor(on_street.resident), SYSTEM):
+    for actor in (transitions.resident_actor(on_street.resident), SYSTEM):
         with refused(on_street, "权限"):
             workflow.accept(on_street, by=actor)
 
@@ -630,11 +631,11 @@ def test_a_reply_leaves_no_extension_request_pending_into_the_next_round(
     # the round-one request is no longer waiting for a decision …
     pending = accepted.extensions.filter(decision=ExtensionRequest.Decision.PENDING)
     assert not pending.exists()
-    assert Action.APPROVE_EXTENSION not in workflow.allowed_actions(
+    assert Action.APPROVE_EXTENSION not in transitions.allowed_actions(
         dispatcher, accepted, at=at(2026, 3, 9, 11, 0)
     )
     # … and the unit may ask for more time in round two
-    assert Action.REQUEST_EXTENSION in workflow.allowed_actions(
+    assert Action.REQUEST_EXTENSION in transitions.allowed_actions(
         street_handler, accepted, at=at(2026, 3, 9, 11, 0)
     )
 
@@ -739,7 +740,7 @@ def test_hour_based_policies_may_not_pause(make_ticket, dispatcher, water_handle
     workflow.accept(ticket, by=water_handler, at=MONDAY + timedelta(minutes=30))
     with refused(ticket, "不允许暂停"):
         workflow.pause(ticket, by=water_handler, reason="等待群众在家")
-    assert Action.PAUSE not in workflow.allowed_actions(water_handler, ticket, at=MONDAY)
+    assert Action.PAUSE not in transitions.allowed_actions(water_handler, ticket, at=MONDAY)
 
 
 def test_urgent_tickets_may_not_pause(make_ticket, dispatcher, street_handler, city):
@@ -831,7 +832,7 @@ def test_a_rating_must_be_one_of_the_three(replied):
     with refused(replied, "满意"):
         workflow.record_visit(
             replied,
-            by=workflow.resident_actor(replied.resident),
+            by=transitions.resident_actor(replied.resident),
             satisfaction="great",
             resolved=True,
         )
@@ -907,7 +908,7 @@ def test_reopen_is_refused_after_a_satisfied_rating(replied, supervisor):
     # recorded without the automatic close, the ticket waits in VISITED with a satisfied rating
     workflow.record_visit(
         replied,
-        by=workflow.resident_actor(replied.resident),
+        by=transitions.resident_actor(replied.resident),
         satisfaction=Satisfaction.SATISFIED,
         resolved=True,
     )
@@ -947,7 +948,7 @@ def test_a_consultation_is_answered_at_first_contact(make_ticket, agent):
 def test_only_consultations_are_answered_at_first_contact(received, agent):
     with refused(received, "咨询"):
         workflow.answer(received, by=agent, text="已解答")
-    assert Action.ANSWER not in workflow.allowed_actions(agent, received)
+    assert Action.ANSWER not in transitions.allowed_actions(agent, received)
 
 
 def test_an_answer_needs_text_and_the_centre(make_ticket, agent, supervisor):
@@ -1055,7 +1056,7 @@ def test_notes_are_for_open_tickets_and_need_text(replied, supervisor):
 
 def test_resident_may_not_note(on_street):
     with refused(on_street, "权限"):
-        workflow.add_note(on_street, by=workflow.resident_actor(on_street.resident), text="催办")
+        workflow.add_note(on_street, by=transitions.resident_actor(on_street.resident), text="催办")
 
 
 # --- the table itself ---------------------------------------------------------------------
@@ -1085,14 +1086,14 @@ LOOP = {
 
 def test_the_transition_table_is_the_loop():
     for action, (sources, target, roles) in LOOP.items():
-        move = workflow.TRANSITIONS[action]
+        move = transitions.TRANSITIONS[action]
         assert (set(move.sources), move.target, set(move.roles)) == (sources, target, roles), action
     # finished tickets take no move at all, not even a note
     finished = {S.CLOSED, S.MERGED, S.DECLINED}
-    for action, move in workflow.TRANSITIONS.items():
+    for action, move in transitions.TRANSITIONS.items():
         assert not finished & move.sources, action
     # every status but the finished ones can be left
-    leavable = set().union(*(m.sources for m in workflow.TRANSITIONS.values() if m.target))
+    leavable = set().union(*(m.sources for m in transitions.TRANSITIONS.values() if m.target))
     assert leavable == set(S) - finished
 
 
@@ -1115,8 +1116,8 @@ def test_allowed_actions_follow_roles_and_status(
     assert moves(dispatcher, on_street) == {Action.ADD_COHANDLER, Action.ASSIGN}
     assert moves(agent, on_street) == set()
     for person in (street_handler, street_leader, dispatcher, agent):
-        assert Action.NOTE in workflow.allowed_actions(person, on_street)
-    assert workflow.allowed_actions(guxi_handler, on_street) == []
+        assert Action.NOTE in transitions.allowed_actions(person, on_street)
+    assert transitions.allowed_actions(guxi_handler, on_street) == []
 
 
 def test_the_caller_object_is_untouched_by_a_refused_move(on_street, water_handler):

@@ -21,7 +21,7 @@ from hypothesis.stateful import (
 
 from conftest import _member, at
 from minsheng.feedback import visits
-from minsheng.tickets import chain, queries, workflow
+from minsheng.tickets import chain, queries, transitions, workflow
 from minsheng.tickets.models import (
     CoHandler,
     ExtensionRequest,
@@ -30,7 +30,8 @@ from minsheng.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from minsheng.tickets.workflow import SYSTEM, Action, WorkflowError
+from minsheng.tickets.names import Action
+from minsheng.tickets.transitions import SYSTEM, WorkflowError
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +162,7 @@ def test_the_loop_keeps_its_rules_under_random_moves(
 
         def actor(self, who: str, t: Ticket):
             if who == "resident":
-                return workflow.resident_actor(t.resident)
+                return transitions.resident_actor(t.resident)
             if who == "system":
                 return SYSTEM
             return people[who]
