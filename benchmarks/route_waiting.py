@@ -4,7 +4,7 @@
 
 Creates a throwaway database (or uses `--database-url`), loads the demo city, catalogue and
 dispatch rules (`demo.builder.load_reference`), files `--tickets` tickets the way the API does
-(`intake.submissions.submit_many`, waiting for the worker, spread over the city's communities
+(`intake.door.submit_many`, waiting for the worker, spread over the city's communities
 and the catalogue's leaves), then times `dispatch.routing.route_waiting` until none waits:
 receipts, classification (the catalogue's cold-start model) and routing by the rules. The
 auto-dispatch threshold is 0, so every ticket a rule covers is dispatched, as the costliest
@@ -62,7 +62,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
     call_command("migrate", verbosity=0)
     from minsheng.demo import builder
     from minsheng.dispatch import routing
-    from minsheng.intake import submissions
+    from minsheng.intake import door
     from minsheng.notifications.models import Notification
     from minsheng.orgs.models import Unit
     from minsheng.taxonomy.models import Category
@@ -87,9 +87,9 @@ def run(url: str, args: argparse.Namespace) -> dict:
                 "description": f"{leaf.name}，{rng.choice(PHRASES)}。",
                 "place": rng.choice(communities),
             }
-            requests.append((data, by))
+            requests.append((door.Request.of(data), by))
         with transaction.atomic():
-            submissions.submit_many(requests)
+            door.submit_many(requests)
 
     log("routing …")
     rounds, started = 0, time.perf_counter()

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
@@ -28,14 +27,14 @@ from minsheng.analytics.models import (
     TopicAction,
 )
 from minsheng.analytics.queries import Geography, can_create_tasks, can_edit_topics
-from minsheng.intake.submissions import submit
+from minsheng.intake import door
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
 from minsheng.tickets.actions import RECEIVE_ROLES
-from minsheng.tickets.models import Channel, Status, Ticket
+from minsheng.tickets.models import Channel, Ticket, due_soon_q, overdue_q
 from minsheng.tickets.models import TicketEvent as Event
-from minsheng.tickets.names import CLOCK_STATUSES, OPEN_STATUSES, Action
+from minsheng.tickets.names import OPEN_STATUSES, Action
 from minsheng.tickets.transitions import Actor, WorkflowError
 
 BATCH = 2000
@@ -189,23 +188,6 @@ def rebuild_satisfaction(geo: Geography) -> int:
     )
 
 
-def overdue_condition(now: datetime) -> Q:
-    """Overdue as `tickets.queries.due_state` says: a running clock past its deadline."""
-    running = Q(status__in=CLOCK_STATUSES, paused_since__isnull=True)
-    late = Q(resolve_by__lt=now) | Q(status=Status.DISPATCHED, accept_by__lt=now)
-    return running & late
-
-
-def due_soon_condition(now: datetime) -> Q:
-    """Due within MINSHENG_DUE_SOON_HOURS and not yet overdue."""
-    soon = now + timedelta(hours=settings.MINSHENG_DUE_SOON_HOURS)
-    running = Q(status__in=CLOCK_STATUSES, paused_since__isnull=True)
-    due = Q(status=Status.DISPATCHED, accept_by__lt=soon) | Q(
-        status=Status.ACCEPTED, resolve_by__lt=soon
-    )
-    return running & due & ~overdue_condition(now)
-
-
 def rebuild_open(geo: Geography, *, now: datetime) -> int:
     """OpenSnapshot: open, due-soon and overdue tickets now."""
     grouped = (
@@ -213,8 +195,8 @@ def rebuild_open(geo: Geography, *, now: datetime) -> int:
         .values("place_id", "category__parent_id", "unit__path")
         .annotate(
             n=Count("id"),
-            soon=Count("id", filter=due_soon_condition(now)),
-            late=Count("id", filter=overdue_condition(now)),
+            soon=Count("id", filter=due_soon_q(now)),
+            late=Count("id", filter=overdue_q(now)),
         )
         .order_by()
     )
@@ -515,7 +497,7 @@ def create_proactive_task(spot: Hotspot, *, by: User) -> tuple[Ticket, bool]:
     }
     try:
         with transaction.atomic():
-            ticket = submit(data, by=_filer(by), confidence=1.0)
+            ticket = door.submit(door.Request.of(data, chooser="programme"), by=_filer(by))
             ProactiveTask.objects.create(
                 hotspot_key=spot.key, ticket=ticket, created_by=by, created_at=timezone.now()
             )

@@ -17,7 +17,7 @@ from minsheng.api.errors import ApiError
 from minsheng.api.queries import Caller
 from minsheng.api.schemas import ActionIn, TicketIn, ticket_out
 from minsheng.feedback import visits
-from minsheng.intake import submissions
+from minsheng.intake import door
 from minsheng.tickets import actions as declared
 from minsheng.tickets import transitions, workflow
 from minsheng.tickets.actions import COMMANDS, Command
@@ -143,36 +143,38 @@ def perform(
 
 def file_ticket(caller: Caller, body: TicketIn) -> tuple[int, dict[str, Any]]:
     """File a new ticket through intake, as the key's system."""
-    data = ticket_data(caller, body)
-    ticket = submissions.submit(data, by=caller.actor, route_later=True)
+    request = ticket_request(caller, body)
+    ticket = door.submit(request, by=caller.actor, route_later=True)
     return 201, ticket_out(ticket, full_phone=caller.sees_phone)
 
 
-def ticket_data(caller: Caller, body: TicketIn) -> dict[str, Any]:
-    """The new ticket's data for intake, checked as intake will (422 if refused)."""
-    data = body.model_dump()
-    data["category"] = queries.category_by_code(body.category)
-    data["place"] = queries.unit_by_code(body.place, field="place") if body.place else None
+def ticket_request(caller: Caller, body: TicketIn) -> door.Request:
+    """The new ticket as the door takes it, checked as the door will (422 if refused)."""
+    request = door.Request.of(
+        body.model_dump(),
+        category=queries.category_by_code(body.category),
+        place=queries.unit_by_code(body.place, field="place") if body.place else None,
+    )
     try:
-        submissions.check(data, by=caller.actor)
+        door.check(request, by=caller.actor)
     except WorkflowError as error:
         raise ApiError(422, "rejected", str(error)) from error
-    return data
+    return request
 
 
 @dataclass(frozen=True)
 class Filing:
-    """A checked new ticket (`ticket_data`) waiting to be filed with others, and the language
-    its answer is in (the batch is written in another request's thread)."""
+    """A checked new ticket (`ticket_request`) waiting to be filed with others, and the
+    language its answer is in (the batch is written in another request's thread)."""
 
     caller: Caller
-    data: dict[str, Any]
+    request: door.Request
     language: str = field(default_factory=translation.get_language)
 
 
 def file_tickets(batch: list[Filing]) -> list[tuple[int, dict[str, Any]]]:
     """File tickets that arrived together in one transaction."""
-    tickets = submissions.submit_many([(f.data, f.caller.actor) for f in batch])
+    tickets = door.submit_many([(f.request, f.caller.actor) for f in batch])
     answers = []
     for filing, ticket in zip(batch, tickets, strict=True):
         with translation.override(filing.language):

@@ -128,7 +128,7 @@ def create_ticket(
         request,
         api_key=caller.key,
         key=idempotency_key,
-        prepare=lambda: actions.Filing(caller, actions.ticket_data(caller, payload)),
+        prepare=lambda: actions.Filing(caller, actions.ticket_request(caller, payload)),
         perform=lambda: actions.file_ticket(caller, payload),
     )
 

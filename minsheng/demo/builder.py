@@ -586,7 +586,7 @@ def workload(now: datetime | None = None) -> dict[str, int]:
     users = {u.username: u for u in User.objects.filter(username__in=names)}
     now = now or timezone.now()
     gudong = list(queries.inbox(users["gudong"]))
-    states = Counter(queries.due_state(t, now) for t in gudong)
+    states = Counter(t.due_state(now) for t in gudong)
     return {
         "dispatch_queue": queries.dispatch_queue(users["dispatcher"]).count(),
         "overdue": queries.overdue(users["supervisor"], now=now).count(),

@@ -14,7 +14,7 @@ from minsheng.orgs.forms import UnitField, UnitsField, dispatch_units
 from minsheng.orgs.models import Unit
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.forms import catalogue_leaves, leaf_choices
-from minsheng.taxonomy.models import Category, RequestType
+from minsheng.taxonomy.models import REQUEST_TYPE_ERRORS, Category, RequestType
 from minsheng.tickets.models import Urgency
 
 AREA_KINDS = (
@@ -54,7 +54,7 @@ class RuleForm(forms.Form):
         required=False,
         choices=RequestType.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("诉求类型不正确。")},
+        error_messages=REQUEST_TYPE_ERRORS,
     )
     places = AreasField(
         label=_("所在区域"),
@@ -217,7 +217,7 @@ class SampleForm(forms.Form):
     request_type = forms.ChoiceField(
         label=_("诉求类型"),
         choices=RequestType.choices,
-        error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("诉求类型不正确。")},
+        error_messages=REQUEST_TYPE_ERRORS,
     )
     place = UnitField(label=_("所在区域"), required=False)
     text = forms.CharField(

@@ -16,6 +16,7 @@ from minsheng.orgs.models import Membership, Role, Unit
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets.models import Ticket
 from minsheng.tickets.names import CLOCK_STATUSES
+from minsheng.triage import suggest
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {"token": None, "book": None}
@@ -136,26 +137,33 @@ def decide(ticket: Ticket, book: rules.RuleBook | None = None) -> rules.Decision
     return (book or rulebook()).match(sample_of(ticket))
 
 
-def confidence_for_agent(data: dict[str, Any], *, at: datetime | None = None) -> float:
-    """How sure an agent's ticket is of its route: 1.0 when a specific rule (not the 兜底
-    catch-all) names its unit, else 0.0 so the dispatcher decides. `data` is the intake form's."""
-    category = data.get("category")
-    if category is None:
+def confidence(
+    chooser: str,
+    *,
+    ticket: Ticket,
+    text: str = "",
+    category: Category | None = None,
+    agreement: float | None = None,
+    decision: rules.Decision | None = None,
+) -> float:
+    """How sure the platform is of a new ticket's category and route: the one measure the
+    dispatch rules compare with MINSHENG_AUTO_DISPATCH_CONFIDENCE (docs/dispatch.md).
+
+    By who chose the category (`chooser`): "programme", sure; "dispatcher", not at all (batch
+    import waits for a person); "agent", sure when a specific rule — not the 兜底 catch-all —
+    names the unit; "resident" (and other systems), as sure as the classifier agrees with the
+    choice (`agreement`, computed when not given)."""
+    if chooser == "programme":
+        return 1.0
+    if chooser == "dispatcher":
         return 0.0
-    text = "\n".join(str(data.get(k) or "") for k in ("title", "description", "address"))
-    decision = rulebook().match(
-        sample(
-            category=category,
-            request_type=data.get("request_type") or "",
-            place=data.get("place"),
-            text=text,
-            at=at or timezone.now(),
-            lon=data.get("lon"),
-            lat=data.get("lat"),
-        )
-    )
-    specific = decision.rule is not None and not decision.rule.is_catch_all
-    return 1.0 if specific and decision.unit is not None else 0.0
+    if chooser == "agent":
+        decision = decision or decide(ticket)
+        specific = decision.rule is not None and not decision.rule.is_catch_all
+        return 1.0 if specific and decision.unit is not None else 0.0
+    if agreement is None:
+        agreement = suggest.agreement(text, category or ticket.category)
+    return agreement
 
 
 def rule_data(rule: DispatchRule) -> dict[str, Any]:

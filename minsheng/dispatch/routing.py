@@ -24,7 +24,7 @@ from minsheng.dispatch.models import (
 )
 from minsheng.orgs.models import Unit
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.taxonomy.models import RequestType
+from minsheng.taxonomy.models import REQUEST_TYPE_INVALID, RequestType
 from minsheng.tickets import notices, transitions, workflow
 from minsheng.tickets.models import Status, Ticket, Urgency
 from minsheng.tickets.transitions import WorkflowError
@@ -144,7 +144,10 @@ def _route(tickets: list[Ticket]) -> None:
         if decision is not None:
             decided.append((ticket, confidence, decision))
     decided.sort(key=lambda d: (d[2].unit[0] if d[2].unit else 0, d[0].pk))
-    for ticket, confidence, decision in decided:
+    for ticket, agreement, decision in decided:
+        confidence = queries.confidence(
+            "resident", ticket=ticket, agreement=agreement, decision=decision
+        )
         try:
             with transaction.atomic():
                 route_new(ticket, confidence=confidence, decision=decision)
@@ -392,7 +395,7 @@ def _validated(data: dict[str, Any]) -> dict[str, Any]:
         raise RuleError("时段的起止时间不能相同。")
     request_types = list(dict.fromkeys(data.get("request_types") or []))
     if set(request_types) - set(RequestType.values):
-        raise RuleError("诉求类型不正确。")
+        raise RuleError(str(REQUEST_TYPE_INVALID))
     weekdays = sorted({int(d) for d in data.get("weekdays") or []})
     if any(not 0 <= d <= 6 for d in weekdays):
         raise RuleError("星期不正确。")

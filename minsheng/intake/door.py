@@ -1,9 +1,14 @@
-"""The one door for new requests: a channel builds a `Request` value and calls `submit`.
+"""The one door for new requests, and intake's write module.
 
-Programmes (meter alarms, risk clues, campaign findings …) come in here like every other
-channel, so their tickets are numbered, timed, routed, chased and assessed by the same loop.
+Every channel — the agent's console, the residents' pages, Open311, the native API, batch
+import, and the programmes (meter alarms, risk clues, campaign findings …) — is an adapter that
+builds a `Request` and hands it in here. It is checked once (`check`), and one function writes
+one or many (`submit_many`, grouped when they arrive together), so every ticket is numbered,
+timed, routed, chased and assessed by the same loop.
 """
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,13 +16,22 @@ from typing import Any
 from django.db import transaction
 
 from minsheng.accounts.models import User
-from minsheng.citizens.masking import NO_CONTACT
-from minsheng.intake import submissions
+from minsheng.citizens import registry
+from minsheng.citizens.masking import NO_CONTACT, normalise_phone
+from minsheng.citizens.models import Resident
+from minsheng.dispatch import queries as dispatch_queries
+from minsheng.dispatch import routing
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets import workflow
-from minsheng.tickets.models import Ticket, Urgency
-from minsheng.tickets.transitions import Actor
+from minsheng.tickets import receiving, steps, workflow
+from minsheng.tickets.models import Channel, Ticket, Urgency
+from minsheng.tickets.receiving import NewRequest
+from minsheng.tickets.transitions import Actor, WorkflowError
+from minsheng.triage import training
+from minsheng.triage.suggest import suggest
+
+logger = logging.getLogger(__name__)
+BAD_PHONE = "请输入正确的电话号码"
 
 
 @dataclass(frozen=True)
@@ -26,14 +40,16 @@ class Request:
 
     `phone` empty: nobody to answer (a sensor's alarm, work the platform raises itself); the
     ticket is filed under the no-contact resident, sends no SMS and is never reachable from the
-    resident pages — staff do its return visit. `confidence` is how sure the channel is of the
-    category (1.0: a person or a programme chose it). `unit`: send it straight to this unit
-    (a programme that knows who must act) instead of asking the dispatch rules.
+    resident pages — staff do its return visit. `chooser` says who chose the category, and so how
+    sure the dispatch may be (`dispatch.queries.confidence`): "agent" (a specific dispatch rule
+    must name the unit), "resident" (the classifier must agree), "programme" (sure). `unit`:
+    send it straight to this unit (a programme that knows who must act) instead of asking the
+    dispatch rules. `answer`: a consultation answered at first contact.
     """
 
-    channel: str
     category: Category
     description: str
+    channel: str = Channel.HOTLINE
     request_type: str = RequestType.HELP
     phone: str = ""
     name: str = ""
@@ -44,43 +60,122 @@ class Request:
     lat: float | None = None
     place: Unit | None = None
     answer: str = ""
-    received_at: datetime | None = None
-    confidence: float = 0.0
+    received_at: datetime | None = None  # batch import: the sheet's own date; None: now
+    chooser: str = "resident"
     unit: Unit | None = None
     note: str = ""  # the dispatch note when `unit` is given
 
-    def as_data(self) -> dict[str, Any]:
-        """The cleaned-data shape the channels' forms produce."""
-        return {
-            "channel": self.channel,
-            "category": self.category,
-            "request_type": self.request_type,
-            "description": self.description,
-            "phone": self.phone or NO_CONTACT,
-            "name": self.name,
-            "title": self.title,
-            "urgency": self.urgency,
-            "address": self.address,
-            "lon": self.lon,
-            "lat": self.lat,
-            "place": self.place,
-            "answer": self.answer,
-            "received_at": self.received_at,
-        }
+    @property
+    def text(self) -> str:
+        return f"{self.title} {self.description}"
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any], **fixed: Any) -> "Request":
+        """A request from a form's or a body's cleaned values (keys it does not know are left)."""
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and v is not None}
+        return cls(**{**known, **fixed})
 
 
-def submit(request: Request, *, by: User | Actor) -> Ticket:
-    """Receive one request and route it, in one transaction; WorkflowError (nothing written)
-    when it cannot be received or sent to `request.unit`."""
+def check(request: Request, *, by: User | Actor) -> str:
+    """Refuse (WorkflowError) what `submit` would refuse, writing nothing; else the phone."""
+    phone = normalise_phone(request.phone or NO_CONTACT)
+    if not phone:
+        raise WorkflowError(BAD_PHONE)
+    steps.check_new(
+        by=by,
+        category=request.category,
+        request_type=request.request_type,
+        urgency=request.urgency or Urgency.NORMAL,
+        title=request.title,
+        description=request.description,
+        address=request.address,
+    )
+    return phone
+
+
+def submit(request: Request, *, by: User | Actor, route_later: bool = False) -> Ticket:
+    """Receive one request, in one transaction, and answer or route it.
+
+    `route_later` (other systems' channels) leaves the receipt, classifying and routing to the
+    worker, so the intake itself is a handful of inserts (docs/api.md, "Throughput"). Everything
+    is checked first: WorkflowError when it cannot be received, and nothing written.
+    """
     with transaction.atomic():
-        if request.unit is None:
-            return submissions.submit(request.as_data(), by=by, confidence=request.confidence)
-        ticket = submissions.submit(request.as_data(), by=by, confidence=0.0)
-        workflow.dispatch(ticket, to=request.unit, by=by, note=request.note)
-        ticket.refresh_from_db()
-        return ticket
+        (ticket,) = submit_many([(request, by)], route_later=route_later)
+        if request.answer.strip() and request.request_type == RequestType.CONSULT:
+            workflow.answer(ticket, text=request.answer.strip(), by=by)
+        elif request.unit is not None:
+            workflow.dispatch(ticket, to=request.unit, by=by, note=request.note)
+            ticket.refresh_from_db()
+        elif not route_later:
+            decision = dispatch_queries.decide(ticket)
+            confidence = dispatch_queries.confidence(
+                request.chooser, ticket=ticket, text=request.text, decision=decision
+            )
+            routing.route_new(ticket, confidence=confidence, decision=decision)
+    return ticket
 
 
-def check(request: Request, *, by: User | Actor) -> None:
-    """Refuse (WorkflowError) what `submit` would refuse, writing nothing."""
-    submissions.check(request.as_data(), by=by)
+def submit_many(
+    requests: list[tuple[Request, User | Actor]], *, route_later: bool = True
+) -> list[Ticket]:
+    """Receive requests that arrived together, in the caller's transaction: every one is
+    checked before any is written, then one read of the residents, one numbering draw and one
+    insert each for the tickets and their first events."""
+    phones = [check(request, by=by) for request, by in requests]
+    with transaction.atomic(savepoint=False):
+        residents = registry.remember_many(
+            (phone, request.name.strip())
+            for phone, (request, _) in zip(phones, requests, strict=True)
+        )
+        return receiving.receive_many(
+            [
+                _new(request, residents[phone], by)
+                for phone, (request, by) in zip(phones, requests, strict=True)
+            ],
+            at=requests[0][0].received_at if len(requests) == 1 else None,
+            route_later=route_later,
+        )
+
+
+def _new(request: Request, resident: Resident, by: User | Actor) -> NewRequest:
+    return NewRequest(
+        channel=request.channel,
+        request_type=request.request_type,
+        category=request.category,
+        resident=resident,
+        title=request.title,
+        description=request.description,
+        urgency=request.urgency or Urgency.NORMAL,
+        address=request.address,
+        lon=request.lon,
+        lat=request.lat,
+        place=request.place,
+        by=by,
+    )
+
+
+def learn_from(ticket: Ticket, *, by: User) -> None:
+    """Where the agent chose otherwise than the classifier suggested, keep it as a label.
+
+    A training label is a by-product: if it cannot be kept, the ticket stands and it is logged.
+    """
+    try:
+        with transaction.atomic():
+            suggestion = suggest(
+                f"{ticket.title} {ticket.description}",
+                address=ticket.address,
+                lat=ticket.lat,
+                lon=ticket.lon,
+                exclude=ticket.pk,
+            )
+            training.record_correction(
+                ticket,
+                by=by,
+                category=ticket.category,
+                request_type=ticket.request_type,
+                place=ticket.place,
+                suggested=suggestion.as_record(),
+            )
+    except Exception:
+        logger.exception("could not keep the agent's choice for %s as a training label", ticket)

@@ -12,7 +12,7 @@ from minsheng.knowledge.models import Article
 from minsheng.lib.forms import latitude_field, longitude_field
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.forms import catalogue_leaves, leaf_choices
-from minsheng.taxonomy.models import Category, RequestType
+from minsheng.taxonomy.models import REQUEST_TYPE_ERRORS, Category, RequestType
 from minsheng.tickets.actions import MAX_TEXT
 from minsheng.tickets.models import Channel, Urgency
 
@@ -57,7 +57,7 @@ class IntakeForm(forms.Form):
     request_type = forms.ChoiceField(
         label=_("诉求类型"),
         choices=[("", _("——请选择——")), *RequestType.choices],
-        error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("诉求类型不正确。")},
+        error_messages=REQUEST_TYPE_ERRORS,
     )
     category = forms.ChoiceField(
         label=_("分类"),

@@ -1,4 +1,4 @@
-"""Batch import's write module: a clean file becomes tickets through `submissions.submit`.
+"""Batch import's write module: a clean file becomes tickets through `door.submit`.
 
 All or nothing: every row is checked first; one bad row means nothing is written and the report
 lists every problem. Rows imported before (same natural key) are skipped and reported as 已导入;
@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.intake import mapping, rows, submissions
+from minsheng.intake import door, mapping, rows
 from minsheng.intake.models import ImportBatch, ImportMapping, ImportRow
 from minsheng.intake.rows import CleanRow, FileProblem, Lookups, RowError
 from minsheng.orgs.access import standing_of
@@ -212,24 +212,24 @@ def _write(
     )
     for row, key in fresh:
         try:
-            ticket = submissions.submit(_submission(row), by=by)
+            ticket = door.submit(_submission(row), by=by)
         except WorkflowError as error:
             raise _RowFailed(RowError(row.row, WHOLE_ROW, str(error))) from error
         ImportRow.objects.create(batch=batch, row_number=row.row, key=key, ticket=ticket)
     return batch
 
 
-def _submission(row: CleanRow) -> dict[str, object]:
-    return {
-        "phone": row.phone,
-        "name": f"{row.source}（未留电话）"[:50] if row.placeholder else row.name,
-        "channel": row.channel,
-        "request_type": row.request_type,
-        "category": row.category,
-        "title": row.title or row.description[:30],  # the request, not the import note
-        "description": row.description + rows.tail_of(row),
-        "address": row.address,
-        "place": row.place,
-        # Read by `submit` once it passes `at=` on to receiving.receive (docs/intake.md).
-        "received_at": row.received_at,
-    }
+def _submission(row: CleanRow) -> door.Request:
+    return door.Request(
+        phone=row.phone,
+        name=f"{row.source}（未留电话）"[:50] if row.placeholder else row.name,
+        channel=row.channel,
+        request_type=row.request_type,
+        category=row.category,
+        title=row.title or row.description[:30],  # the request, not the import note
+        description=row.description + rows.tail_of(row),
+        address=row.address,
+        place=row.place,
+        received_at=row.received_at,  # the sheet's own date
+        chooser="dispatcher",
+    )

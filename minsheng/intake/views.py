@@ -10,8 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.citizens.masking import normalise_phone
-from minsheng.dispatch import queries as dispatch_queries
-from minsheng.intake import importing, queries, rows, submissions
+from minsheng.intake import door, importing, queries, rows
 from minsheng.intake.forms import REFERRAL_SCRIPT, REFERRALS, ImportForm, IntakeForm
 from minsheng.intake.models import ImportBatch
 from minsheng.knowledge import queries as knowledge
@@ -38,12 +37,10 @@ def new(request: Request) -> HttpResponse:
     form = IntakeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = submissions.submit(
-                form.cleaned_data,
-                by=request.user,
-                confidence=dispatch_queries.confidence_for_agent(form.cleaned_data),
+            ticket = door.submit(
+                door.Request.of(form.cleaned_data, chooser="agent"), by=request.user
             )
-            submissions.learn_from(ticket, by=request.user)
+            door.learn_from(ticket, by=request.user)
         except WorkflowError as error:
             form.add_error(None, str(error))
         else:

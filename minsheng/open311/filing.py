@@ -1,7 +1,7 @@
 """Open311's write module: a POSTed service request becomes one ticket on channel `api`.
 
 Everything is checked before anything is written; then the resident, the ticket, its token and
-its attribute answers are stored in one transaction through `intake.submissions.submit`.
+its attribute answers are stored in one transaction through `intake.door`.
 """
 
 import secrets
@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import ApiKey
-from minsheng.intake.submissions import submit
+from minsheng.intake import door
 from minsheng.open311 import mapping, params, queries
 from minsheng.open311.formats import Open311Error
 from minsheng.open311.models import RequestAttribute, Token
@@ -67,24 +67,21 @@ def _store(
     if not phone:
         assert filing.identity is not None  # parse_filing insists on one or the other
         phone = params.pseudonym_phone(settings.SECRET_KEY, key_id=key.pk, identity=filing.identity)
-    data = {
-        "phone": phone,
-        "name": filing.name,
-        "channel": Channel.API,
-        "request_type": request_type,
-        "category": category,
-        "description": description,
-        "address": filing.address,
-        "lat": filing.lat,
-        "lon": filing.lon,
-        "place": queries.unit(place_code) if place_code else None,
-    }
+    request = door.Request(
+        phone=phone,
+        name=filing.name,
+        channel=Channel.API,
+        request_type=request_type,
+        category=category,
+        description=description,
+        address=filing.address,
+        lat=filing.lat,
+        lon=filing.lon,
+        place=queries.unit(place_code) if place_code else None,
+    )
     try:
-        ticket = submit(
-            data,
-            by=Actor(label=f"接口：{key.name}"[:60], kind="system"),
-            route_later=True,
-        )
+        by = Actor(label=f"接口：{key.name}"[:60], kind="system")
+        ticket = door.submit(request, by=by, route_later=True)
     except WorkflowError as error:
         raise Open311Error(400, str(error)) from error
     token = Token.objects.create(

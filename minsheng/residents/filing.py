@@ -13,7 +13,7 @@ from django.utils import timezone
 from minsheng.citizens import registry
 from minsheng.citizens.masking import normalise_phone
 from minsheng.citizens.models import Resident
-from minsheng.intake import submissions
+from minsheng.intake import door
 from minsheng.orgs.models import Unit
 from minsheng.residents import photos, queries
 from minsheng.residents.models import Follower, PendingPhoto
@@ -74,23 +74,20 @@ def file_request(draft: Draft, *, phone: str, name: str = "", at: datetime | Non
         raise RateLimited(
             f"该地址今天已提交 {limit} 次，相关诉求正在办理中；如情况紧急请直接拨打 12345。"
         )
-    data = {
-        "channel": Channel.MOBILE,
-        "phone": number,
-        "name": resident.name,
-        "request_type": draft.request_type,
-        "category": draft.category,
-        "description": draft.description,
-        "address": draft.address,
-        "place": draft.place,
-        "lon": draft.lon,
-        "lat": draft.lat,
-    }
-    ticket = submissions.submit(
-        data,
-        confidence=submissions.suggested_confidence(data),
-        by=transitions.resident_actor(resident),
+    request = door.Request(
+        channel=Channel.MOBILE,
+        phone=number,
+        name=resident.name,
+        request_type=draft.request_type,
+        category=draft.category,
+        description=draft.description,
+        address=draft.address,
+        place=draft.place,
+        lon=draft.lon,
+        lat=draft.lat,
+        chooser="resident",
     )
+    ticket = door.submit(request, by=transitions.resident_actor(resident))
     photo = queries.pending_photo(draft.photo_token)
     if photo is not None:
         upload = SimpleUploadedFile(photo.name, bytes(photo.data), photo.content_type)

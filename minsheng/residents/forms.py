@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.citizens.masking import normalise_phone
 from minsheng.residents import catalogue, photos, places
-from minsheng.taxonomy.models import RequestType
+from minsheng.taxonomy.models import REQUEST_TYPE_ERRORS, RequestType
 from minsheng.tickets import queries
 from minsheng.tickets.actions import MAX_TEXT
 from minsheng.tickets.models import Ticket
@@ -43,7 +43,7 @@ class WhatForm(forms.Form):
         label=_("您想要"),
         choices=RequestType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("请选择诉求类型。"), "invalid_choice": _("诉求类型不正确。")},
+        error_messages=REQUEST_TYPE_ERRORS,
     )
     description = forms.CharField(
         label=_("问题描述"),

@@ -13,6 +13,12 @@ class RequestType(models.TextChoices):
     PRAISE = "praise", _("表扬")
 
 
+# The one wording of a request type that is missing or not one of RequestType.
+REQUEST_TYPE_REQUIRED = _("请选择诉求类型。")
+REQUEST_TYPE_INVALID = _("诉求类型不正确。")
+REQUEST_TYPE_ERRORS = {"required": REQUEST_TYPE_REQUIRED, "invalid_choice": REQUEST_TYPE_INVALID}
+
+
 class Category(models.Model):
     """An item of the dispatch catalogue (派单目录): a group, or a leaf under a group."""
 

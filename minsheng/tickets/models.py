@@ -1,12 +1,16 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.taxonomy.models import RequestType
 from minsheng.tickets import names
-from minsheng.tickets.names import OPEN_STATUSES
+from minsheng.tickets.names import CLOCK_STATUSES, OPEN_STATUSES
 
 
 class Status(models.TextChoices):
@@ -45,6 +49,31 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("满意")
     BASICALLY = "basically", _("基本满意")
     UNSATISFIED = "unsatisfied", _("不满意")
+
+
+def overdue_q(now: datetime) -> Q:
+    """Overdue: a unit's running clock (not paused) past its acceptance or resolution deadline."""
+    running = Q(status__in=CLOCK_STATUSES, paused_since__isnull=True)
+    return running & (Q(resolve_by__lt=now) | Q(status=Status.DISPATCHED, accept_by__lt=now))
+
+
+def due_soon_q(now: datetime) -> Q:
+    """Due soon: the next deadline (acceptance while dispatched, else resolution) falls within
+    MINSHENG_DUE_SOON_HOURS, and the ticket is not overdue."""
+    soon = now + timedelta(hours=settings.MINSHENG_DUE_SOON_HOURS)
+    running = Q(status__in=CLOCK_STATUSES, paused_since__isnull=True)
+    due = Q(status=Status.DISPATCHED, accept_by__lt=soon) | Q(
+        status=Status.ACCEPTED, resolve_by__lt=soon
+    )
+    return running & due & ~overdue_q(now)
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def overdue(self, now: datetime) -> "TicketQuerySet":
+        return self.filter(overdue_q(now))
+
+    def due_soon(self, now: datetime) -> "TicketQuerySet":
+        return self.filter(due_soon_q(now))
 
 
 class Ticket(models.Model):
@@ -138,6 +167,8 @@ class Ticket(models.Model):
     # Filed by another system and not yet classified and routed by the worker.
     awaiting_route = models.BooleanField(default=False, editable=False)
 
+    objects = TicketQuerySet.as_manager()
+
     class Meta:
         verbose_name = "工单"
         verbose_name_plural = "工单"
@@ -174,6 +205,18 @@ class Ticket(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def due_state(self, now: datetime | None = None) -> str:
+        """'overdue', 'due_soon' or '': `overdue_q` and `due_soon_q` for one ticket in memory."""
+        if self.status not in CLOCK_STATUSES or self.paused_since:
+            return ""
+        now = now or timezone.now()
+        due = self.accept_by if self.status == Status.DISPATCHED else self.resolve_by
+        if (self.resolve_by and self.resolve_by < now) or (due and due < now):
+            return "overdue"
+        if due and due < now + timedelta(hours=settings.MINSHENG_DUE_SOON_HOURS):
+            return "due_soon"
+        return ""
 
 
 class CoHandler(models.Model):

@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla.deadlines import EMERGENCY_POLICY
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.tickets.models import CoHandler, Status, Ticket, Urgency
+from minsheng.tickets.models import CoHandler, Status, Ticket, Urgency, overdue_q
 from minsheng.tickets.names import CLOCK_STATUSES
 
 
@@ -67,13 +66,9 @@ def inbox(user: User) -> QuerySet[Ticket]:
 
 def overdue(user: User, *, now: datetime | None = None) -> QuerySet[Ticket]:
     """Tickets past their acceptance or resolution deadline while a unit holds them."""
-    now = now or timezone.now()
-    return with_due(
-        visible_to(user).filter(
-            Q(status=Status.DISPATCHED, accept_by__lt=now)
-            | Q(status__in=CLOCK_STATUSES, resolve_by__lt=now, paused_since__isnull=True)
-        )
-    ).order_by("resolve_by")
+    return with_due(visible_to(user).filter(overdue_q(now or timezone.now()))).order_by(
+        "resolve_by"
+    )
 
 
 def visits_due(user: User, *, now: datetime | None = None) -> QuerySet[Ticket]:
@@ -103,19 +98,6 @@ def beyond_calendar(user: User) -> QuerySet[Ticket]:
 def earlier_tickets(user: User, *, phone: str, limit: int = 20) -> QuerySet[Ticket]:
     """A caller's earlier tickets, for the agent on the call."""
     return visible_to(user).filter(resident__phone=phone).order_by("-received_at")[:limit]
-
-
-def due_state(ticket: Ticket, now: datetime | None = None) -> str:
-    """'overdue', 'due_soon' or '' for a ticket, as shown everywhere it is listed."""
-    if ticket.status not in CLOCK_STATUSES or ticket.paused_since:
-        return ""
-    now = now or timezone.now()
-    due = ticket.accept_by if ticket.status == Status.DISPATCHED else ticket.resolve_by
-    if (ticket.resolve_by and ticket.resolve_by < now) or (due and due < now):
-        return "overdue"
-    if due and due < now + timedelta(hours=settings.MINSHENG_DUE_SOON_HOURS):
-        return "due_soon"
-    return ""
 
 
 def suggested_unit(ticket: Ticket) -> Unit | None:

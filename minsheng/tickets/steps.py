@@ -14,7 +14,7 @@ from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.taxonomy.models import Category, RequestType
+from minsheng.taxonomy.models import REQUEST_TYPE_INVALID, Category, RequestType
 from minsheng.tickets import chain
 from minsheng.tickets.actions import MAX_TEXT, RECEIVE_ROLES
 from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketEvent, Urgency
@@ -54,7 +54,7 @@ def check_new(
     if not category.is_leaf or not category.is_active:
         raise WorkflowError("请选择派单目录中的具体小类。")
     if request_type not in RequestType.values:
-        raise WorkflowError("诉求类型不正确。")
+        raise WorkflowError(str(REQUEST_TYPE_INVALID))
     if not category.allows(request_type):
         raise WorkflowError(f"“{category.name}”不受理{RequestType(request_type).label}类诉求。")
     if urgency not in Urgency.values:

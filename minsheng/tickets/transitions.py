@@ -21,11 +21,10 @@ from minsheng.tickets.models import (
     CoHandler,
     ExtensionRequest,
     Satisfaction,
-    Status,
     Ticket,
     Urgency,
 )
-from minsheng.tickets.names import CLOCK_STATUSES, Action
+from minsheng.tickets.names import Action
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def precondition(
         pending = pending_extension(ticket)
         if not pending or not pending.needs_leader or pending.leader_at is not None:
             return "没有待单位负责人审核的延期申请。"
-    if action in (Action.URGE, Action.ESCALATE) and not is_overdue(ticket, now):
+    if action in (Action.URGE, Action.ESCALATE) and ticket.due_state(now) != "overdue":
         return "工单尚未超期，无需催办或督办。"
     if action in (Action.COHANDLER_ACCEPT, Action.COHANDLER_REPLY):
         if by is None:
@@ -145,16 +144,6 @@ def precondition(
     if action == Action.REOPEN and last_satisfaction(ticket) != Satisfaction.UNSATISFIED:
         return "只有群众不满意的工单才能重办。"
     return None
-
-
-def is_overdue(ticket: Ticket, now: datetime) -> bool:
-    """Past the acceptance deadline while unaccepted, or past the resolution deadline."""
-    if ticket.status not in CLOCK_STATUSES or ticket.paused_since:
-        return False
-    missed_accept = (
-        ticket.status == Status.DISPATCHED and ticket.accept_by and ticket.accept_by < now
-    )
-    return bool(missed_accept or (ticket.resolve_by and ticket.resolve_by < now))
 
 
 def my_cohandlers(by: User | Actor, ticket: Ticket, action: str) -> list[CoHandler]:

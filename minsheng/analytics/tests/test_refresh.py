@@ -17,7 +17,6 @@ from minsheng.analytics.models import (
 )
 from minsheng.analytics.refresh import refresh_all
 from minsheng.tickets.models import Ticket, TicketEvent
-from minsheng.tickets.queries import due_state
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +69,7 @@ def test_refresh_matches_raw_counts_of_tickets_places_ratings_and_deadlines(demo
 
     # open, due-soon and overdue as the ticket lists show them
     open_tickets = [t for t in Ticket.objects.all() if t.is_open]
-    states = Counter(due_state(t, now) for t in open_tickets)
+    states = Counter(t.due_state(now) for t in open_tickets)
     totals = OpenSnapshot.objects.aggregate(o=Sum("open"), s=Sum("due_soon"), d=Sum("overdue"))
     assert (totals["o"], totals["s"], totals["d"]) == (
         len(open_tickets),

@@ -162,9 +162,9 @@ def test_each_answer_of_a_batch_is_in_its_own_requests_language(
     caller = queries.caller_for_token(partner.raw_key)
     body = TicketIn(**new_ticket_body)
     with translation.override("zh-hans"):
-        chinese = actions.Filing(caller, actions.ticket_data(caller, body))
+        chinese = actions.Filing(caller, actions.ticket_request(caller, body))
     with translation.override("en"):
-        english = actions.Filing(caller, actions.ticket_data(caller, body))
+        english = actions.Filing(caller, actions.ticket_request(caller, body))
         answers = actions.file_tickets([chinese, english])  # led by the English request
 
     assert [a[1]["status_label"] for a in answers] == ["已受理", "Received"]

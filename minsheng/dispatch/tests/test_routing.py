@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from minsheng.dispatch import queries, routing
 from minsheng.dispatch.loading import FALLBACK_NAME, load_demo_rules
 from minsheng.dispatch.models import DispatchRule, RuleChange, Target, UnitStrategy
-from minsheng.intake import submissions
+from minsheng.intake import door
 from minsheng.orgs.models import Membership
 from minsheng.tickets.models import Status, Ticket
 
@@ -116,21 +116,25 @@ def test_intake_routes_the_new_ticket_with_the_callers_confidence(
         "description": "楼下商铺音响很吵。",
         "place": city["dongjie"],
     }
-    confident = submissions.submit(data, by=agent, confidence=1.0)
-    default = submissions.submit(data, by=agent)
+    confident = door.submit(door.Request.of(data, chooser="programme"), by=agent)
+    default = door.submit(door.Request.of(data, chooser="dispatcher"), by=agent)
 
     assert confident.status == Status.DISPATCHED
     assert default.status == Status.RECEIVED
 
 
 def test_an_agents_ticket_is_sure_only_when_a_specific_rule_names_the_unit(
-    rulebook: dict[str, DispatchRule], catalogue: dict[str, Any], city: dict[str, Any]
+    rulebook: dict[str, DispatchRule],
+    catalogue: dict[str, Any],
+    city: dict[str, Any],
+    make_ticket: Callable[..., Ticket],
 ) -> None:
-    noise = {"category": catalogue["noise"], "request_type": "complaint", "place": city["dongjie"]}
-    policy = {"category": catalogue["policy"], "request_type": "consult", "place": city["dongjie"]}
-    assert queries.confidence_for_agent(noise) == 1.0
-    assert queries.confidence_for_agent(policy) == 0.0  # only the 兜底 fallback matches
-    assert queries.confidence_for_agent({**noise, "place": None}) == 0.0
+    noise = make_ticket(category=catalogue["noise"], request_type="complaint")
+    policy = make_ticket(category=catalogue["policy"], request_type="consult")
+    nowhere = make_ticket(category=catalogue["noise"], request_type="complaint", place=None)
+    assert queries.confidence("agent", ticket=noise) == 1.0
+    assert queries.confidence("agent", ticket=policy) == 0.0  # only the 兜底 fallback matches
+    assert queries.confidence("agent", ticket=nowhere) == 0.0
 
 
 def test_round_robin_takes_three_handlers_in_turn(

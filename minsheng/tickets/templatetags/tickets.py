@@ -26,14 +26,14 @@ def status_badge(value: Ticket | str) -> str:
 @register.simple_tag
 def due_badge(ticket: Ticket) -> str:
     """Overdue / due-soon badge, or nothing."""
-    state = _DUE.get(queries.due_state(ticket))
+    state = _DUE.get(ticket.due_state())
     return format_html('<span class="badge {}">{}</span>', *state) if state else ""
 
 
 @register.filter
 def due_class(ticket: Ticket) -> str:
     """The row class of a ticket in a list: `overdue`, `due-soon` or ''."""
-    state = _DUE.get(queries.due_state(ticket))
+    state = _DUE.get(ticket.due_state())
     return state[0] if state else ""
 
 

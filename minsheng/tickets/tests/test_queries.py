@@ -150,8 +150,8 @@ def on_street(make_ticket, dispatcher, city):
 
 def test_unaccepted_past_accept_by_is_overdue(on_street, supervisor, street_handler):
     before, after = at(2026, 3, 3, 9, 59), at(2026, 3, 3, 10, 1)
-    assert queries.due_state(on_street, before) == "due_soon"
-    assert queries.due_state(on_street, after) == "overdue"
+    assert on_street.due_state(before) == "due_soon"
+    assert on_street.due_state(after) == "overdue"
     assert list(queries.overdue(supervisor, now=before)) == []
     assert list(queries.overdue(supervisor, now=after)) == [on_street]
     assert list(queries.overdue(street_handler, now=after)) == [on_street]
@@ -159,16 +159,16 @@ def test_unaccepted_past_accept_by_is_overdue(on_street, supervisor, street_hand
 
 def test_acceptance_ends_the_acceptance_clock(on_street, street_handler, supervisor):
     workflow.accept(on_street, by=street_handler, at=at(2026, 3, 3, 11, 0))  # late, but taken
-    assert queries.due_state(on_street, at(2026, 3, 3, 12, 0)) == ""
+    assert on_street.due_state(at(2026, 3, 3, 12, 0)) == ""
     assert list(queries.overdue(supervisor, now=at(2026, 3, 3, 12, 0))) == []
 
 
 def test_resolution_clock_soon_and_overdue(on_street, street_handler, supervisor):
     workflow.accept(on_street, by=street_handler, at=MONDAY + timedelta(hours=2))
-    assert queries.due_state(on_street, at(2026, 3, 10, 17, 59)) == ""
-    assert queries.due_state(on_street, at(2026, 3, 10, 18, 1)) == "due_soon"  # within 24 h
-    assert queries.due_state(on_street, at(2026, 3, 11, 17, 59)) == "due_soon"
-    assert queries.due_state(on_street, at(2026, 3, 11, 18, 1)) == "overdue"
+    assert on_street.due_state(at(2026, 3, 10, 17, 59)) == ""
+    assert on_street.due_state(at(2026, 3, 10, 18, 1)) == "due_soon"  # within 24 h
+    assert on_street.due_state(at(2026, 3, 11, 17, 59)) == "due_soon"
+    assert on_street.due_state(at(2026, 3, 11, 18, 1)) == "overdue"
     assert list(queries.overdue(supervisor, now=at(2026, 3, 11, 17, 59))) == []
     assert list(queries.overdue(supervisor, now=at(2026, 3, 11, 18, 1))) == [on_street]
 
@@ -177,14 +177,14 @@ def test_a_paused_ticket_is_neither_overdue_nor_due_soon(on_street, street_handl
     workflow.accept(on_street, by=street_handler, at=MONDAY + timedelta(hours=2))
     workflow.pause(on_street, by=street_handler, reason="等待群众", at=at(2026, 3, 10, 9, 0))
     late = at(2026, 3, 13, 9, 0)
-    assert queries.due_state(on_street, late) == ""
+    assert on_street.due_state(late) == ""
     assert list(queries.overdue(supervisor, now=late)) == []
     # once resumed the deadline has moved by the three working days paused, past the weekend
     workflow.resume(on_street, by=street_handler, at=late)
     assert on_street.resolve_by == at(2026, 3, 16, 18, 0)
-    assert queries.due_state(on_street, late) == ""
-    assert queries.due_state(on_street, at(2026, 3, 16, 9, 0)) == "due_soon"
-    assert queries.due_state(on_street, at(2026, 3, 16, 18, 1)) == "overdue"
+    assert on_street.due_state(late) == ""
+    assert on_street.due_state(at(2026, 3, 16, 9, 0)) == "due_soon"
+    assert on_street.due_state(at(2026, 3, 16, 18, 1)) == "overdue"
 
 
 def test_a_replied_or_returned_ticket_is_not_overdue(
@@ -197,7 +197,7 @@ def test_a_replied_or_returned_ticket_is_not_overdue(
     workflow.send_back(returned, by=street_handler, reason="不属本街道", at=MONDAY)
     much_later = at(2026, 4, 1, 9, 0)
     for t in (on_street, returned):
-        assert queries.due_state(t, much_later) == ""
+        assert t.due_state(much_later) == ""
     assert list(queries.overdue(supervisor, now=much_later)) == []
 
 
