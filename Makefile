@@ -36,6 +36,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	MINSHENG_DEBUG=1 $(BIN)/lint-imports
+	MINSHENG_DEBUG=1 $(BIN)/mypy minsheng config
 	MINSHENG_DEBUG=1 $(BIN)/minsheng makemigrations --check --dry-run
 	MINSHENG_DEBUG=1 $(BIN)/minsheng check
 

@@ -1,11 +1,15 @@
-"""Intake throughput through the native API: gunicorn on PostgreSQL, C clients for S seconds.
+"""Intake throughput through a door (the native API or Open311): gunicorn on PostgreSQL, C
+clients for S seconds.
 
-Creates a throwaway database (unless --database-url), migrates, adds one catalogue leaf, issues
-an API key, starts `minsheng serve` on a free loopback port, and has C threads POST new tickets
-over keep-alive connections, each with its own Idempotency-Key. Afterwards every acknowledged
+Creates a throwaway database (unless --database-url), migrates, loads the demo city's units and
+catalogue (their boundaries are what an Open311 map point is checked against), issues a key,
+starts `minsheng serve` on a free loopback port, and has C threads POST new tickets over
+keep-alive connections: to /api/v1/tickets, each with its own Idempotency-Key, or to
+/open311/v2/requests.json as a form with a map point in the city. Afterwards every acknowledged
 ticket must exist exactly once. Progress goes to stderr; the last stdout line is one JSON object.
 
-    .venv/bin/python benchmarks/intake_load.py --seconds 30 --clients 16 --workers 2 --threads 8
+    .venv/bin/python benchmarks/intake_load.py --door api --seconds 30 --clients 16
+    .venv/bin/python benchmarks/intake_load.py --door open311 --seconds 30 --clients 16
 """
 
 import argparse
@@ -23,7 +27,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -63,17 +67,14 @@ def minsheng(*argv: str, env: dict[str, str]) -> str:
 
 
 def prepare(env: dict[str, str]) -> str:
-    """Migrate, add the catalogue leaf the clients file under, issue the key; returns the key."""
+    """Migrate, load the demo city's reference data (units with boundaries, the catalogue),
+    issue the key; returns the key."""
     minsheng("migrate", "--noinput", "-v0", env=env)
+    minsheng("load_demo", "--no-history", env=env)
     script = (
-        "from minsheng.taxonomy.models import Category\n"
-        "from minsheng.sla.models import DeadlinePolicy\n"
         "from minsheng.accounts import keys\n"
-        "group, _ = Category.objects.get_or_create(code='CG', defaults={'name': '城市管理'})\n"
-        "Category.objects.get_or_create(code='CG-NOISE', defaults={'name': '噪音扰民', "
-        "'parent': group, 'policy': DeadlinePolicy.objects.get(code='general')})\n"
         "name = 'intake-load-' + __import__('uuid').uuid4().hex[:6]\n"
-        "print(keys.issue(name, scopes=['api'])[1])\n"
+        "print(keys.issue(name, scopes=['api', 'open311'])[1])\n"
     )
     return minsheng("shell", "-c", script, env=env)
 
@@ -93,12 +94,14 @@ def wait_until_up(port: int, deadline: float) -> None:
 class Client(threading.Thread):
     """One partner system posting tickets back to back on a keep-alive connection."""
 
-    def __init__(self, port: int, key: str, stop_at: float, warm_until: float) -> None:
+    def __init__(self, door: str, port: int, key: str, stop_at: float, warm_until: float) -> None:
         super().__init__(daemon=True)
-        self.port, self.key, self.stop_at, self.warm_until = port, key, stop_at, warm_until
+        self.door, self.port, self.key = door, port, key
+        self.stop_at, self.warm_until = stop_at, warm_until
         self.latencies: list[float] = []
         self.acknowledged: list[tuple[str, str]] = []  # (idempotency key, ticket number)
         self.failures: dict[str, int] = {}
+        self.samples: dict[str, str] = {}  # the first answer of each refused status
         self.rng = random.Random()
 
     def body(self, marker: str) -> bytes:
@@ -106,24 +109,50 @@ class Client(threading.Thread):
             {
                 "phone": f"139{self.rng.randrange(10**8):08d}",
                 "request_type": "complaint",
-                "category": "CG-NOISE",
+                "category": "CG04",
                 "description": f"夜间施工噪音扰民（压测 {marker}）",
                 "address": "鼓楼区东街88号",
             },
             ensure_ascii=False,
         ).encode()
 
+    def open311_form(self, marker: str) -> bytes:
+        return urlencode(
+            {
+                "api_key": self.key,
+                "service_code": "CG04",
+                "phone": f"139{self.rng.randrange(10**8):08d}",
+                "description": f"夜间施工噪音扰民（压测 {marker}）",
+                "address_string": "鼓楼区东街88号",
+                "attribute[period]": "night",
+                # a point in 鼓楼区, checked against the city's outline and its units' areas
+                "lat": f"{26.080 + self.rng.random() * 0.01:.6f}",
+                "long": f"{119.290 + self.rng.random() * 0.01:.6f}",
+            }
+        ).encode()
+
+    def request(self, marker: str) -> tuple[str, bytes, dict[str, str]]:
+        if self.door == "open311":
+            form = {"Content-Type": "application/x-www-form-urlencoded"}
+            return "/open311/v2/requests.json", self.open311_form(marker), form
+        headers = {
+            "Authorization": f"Bearer {self.key}",
+            "Idempotency-Key": marker,
+            "Content-Type": "application/json",
+        }
+        return "/api/v1/tickets", self.body(marker), headers
+
+    def number(self, content: bytes) -> str:
+        answer = json.loads(content)
+        return str(answer[0]["service_request_id"] if self.door == "open311" else answer["number"])
+
     def run(self) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         while (started := time.monotonic()) < self.stop_at:
             marker = uuid.uuid4().hex
-            headers = {
-                "Authorization": f"Bearer {self.key}",
-                "Idempotency-Key": marker,
-                "Content-Type": "application/json",
-            }
+            path, body, headers = self.request(marker)
             try:
-                conn.request("POST", "/api/v1/tickets", body=self.body(marker), headers=headers)
+                conn.request("POST", path, body=body, headers=headers)
                 response = conn.getresponse()
                 content = response.read()
             except (OSError, http.client.HTTPException) as error:
@@ -132,12 +161,14 @@ class Client(threading.Thread):
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 continue
             elapsed = time.monotonic() - started
-            if response.status == 201:
-                self.acknowledged.append((marker, json.loads(content)["number"]))
+            if response.status in (200, 201):
+                self.acknowledged.append((marker, self.number(content)))
                 if started >= self.warm_until:
                     self.latencies.append(elapsed)
             else:
                 self.failures[str(response.status)] = self.failures.get(str(response.status), 0) + 1
+                if str(response.status) not in self.samples:
+                    self.samples[str(response.status)] = content[:300].decode(errors="replace")
         conn.close()
 
 
@@ -161,6 +192,7 @@ def check(env: dict[str, str], acknowledged: list[tuple[str, str]]) -> dict[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--door", choices=["api", "open311"], default="api")
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
@@ -214,7 +246,7 @@ def main() -> None:
         start = time.monotonic()
         warm_until = start + args.warmup
         stop_at = warm_until + args.seconds
-        clients = [Client(port, key, stop_at, warm_until) for _ in range(args.clients)]
+        clients = [Client(args.door, port, key, stop_at, warm_until) for _ in range(args.clients)]
         for client in clients:
             client.start()
         for client in clients:
@@ -229,6 +261,7 @@ def main() -> None:
         verdict = check(env, acknowledged)
         quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
         result = {
+            "door": args.door,
             "tickets_per_second": round(len(latencies) / args.seconds, 1),
             "p50_ms": round(quantiles[49] * 1000, 1),
             "p99_ms": round(quantiles[98] * 1000, 1),
@@ -237,6 +270,7 @@ def main() -> None:
             "duplicated": verdict["duplicated"],
             "stored": verdict["stored"],
             "errors": failures,
+            "error_samples": {k: v for c in clients for k, v in c.samples.items()},
             "clients": args.clients,
             "workers": args.workers,
             "threads": args.threads,

@@ -28,8 +28,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *_programme_urls(),
-    # The resident's page of one ticket, linked from every SMS: published like the staff page.
+    # The resident's page of one ticket and the signed rating link, sent in every SMS:
+    # published like the staff page.
     path("m/t/<str:number>/", residents.ticket_page, name="resident_ticket"),
+    path("m/r/<str:token>/", residents.rating_link, name="rating_link"),
     path("m/", include("minsheng.residents.urls")),
     path("visits/", include("minsheng.feedback.urls")),
     path("api/v1/", include("minsheng.api.urls")),

@@ -175,7 +175,7 @@ def _route_alone(pk: int) -> None:
     except Exception:
         logger.exception("could not route ticket %s; it waits for a dispatcher", pk)
         with transaction.atomic():
-            if Ticket.objects.filter(pk=pk, awaiting_route=True).update(awaiting_route=False):
+            if workflow.let_go(pk):
                 ticket = Ticket.objects.select_related("resident").get(pk=pk)
                 notices.received(ticket, at=ticket.received_at)
 
@@ -189,7 +189,7 @@ def _claim(count: int, *, pk: int | None = None, into: list[int] | None = None) 
     ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:count])
     if into is not None:
         into.extend(ids)
-    Ticket.objects.filter(pk__in=ids).update(awaiting_route=False)
+    workflow.take_waiting(ids)
     return list(
         Ticket.objects.filter(pk__in=ids)
         .select_related("category__parent", "category__policy", "resident", "place")

@@ -29,7 +29,7 @@ def rating_token(ticket: Ticket) -> str:
 def rating_url(ticket: Ticket) -> str:
     """The absolute link for the SMS."""
     base = getattr(settings, "MINSHENG_PUBLIC_URL", "").rstrip("/")
-    return base + reverse("residents:rating_link", args=[rating_token(ticket)])
+    return base + reverse("rating_link", args=[rating_token(ticket)])
 
 
 def read_token(token: str) -> RatingClaim | None:

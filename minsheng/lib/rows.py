@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection, models
-from django.db.models import Field, Model
+from django.db.models import Field, Model, signals
 
 M = TypeVar("M", bound=Model)
 
@@ -51,6 +51,7 @@ def insert_many(objs: Sequence[Model], *, match: Sequence[str] = ()) -> None:
         raise ValueError("several objects need `match`: fields that tell their rows apart")
     if not objs:
         return
+    _refuse_receivers(type(objs[0]))
     fields = _insert_statement(type(objs[0]), connection.vendor, 1, ())[1]
     size = max(
         1,
@@ -61,6 +62,13 @@ def insert_many(objs: Sequence[Model], *, match: Sequence[str] = ()) -> None:
     )
     for start in range(0, len(objs), size):
         _insert(objs[start : start + size], tuple(match))
+
+
+def _refuse_receivers(model: type[Model]) -> None:
+    """Plain SQL sends no signals: a model that someone listens to must be saved by the ORM."""
+    for signal in (signals.pre_save, signals.post_save):
+        if signal.has_listeners(model):
+            raise TypeError(f"{model.__name__} has {signal} receivers: save it with the ORM")
 
 
 _MAX_PARAMETERS = 65535  # PostgreSQL's limit per statement; SQLite's is lower (bulk_batch_size)

@@ -1,7 +1,8 @@
 """Open311's write module: a POSTed service request becomes one ticket on channel `api`.
 
-Everything is checked before anything is written; then the resident, the ticket, its token and
-its attribute answers are stored in one transaction through `intake.door`.
+Everything is checked before anything is written (`prepare`); then the resident, the ticket,
+its token and its attribute answers are stored in one transaction through `intake.door`, with
+the other requests that reached the process at the same time (`store_many`).
 """
 
 import secrets
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from minsheng.accounts.models import ApiKey
 from minsheng.intake import door
+from minsheng.lib import rows
+from minsheng.lib.groupcommit import BatchFailed, GroupCommit
 from minsheng.open311 import mapping, params, queries
 from minsheng.open311.formats import Open311Error
 from minsheng.open311.models import RequestAttribute, Token
@@ -21,6 +24,7 @@ from minsheng.open311.params import AttributeSpec, Filing
 from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets.models import Channel
 from minsheng.tickets.transitions import Actor, WorkflowError
+from minsheng.triage import queries as triage_queries
 
 
 @dataclass(frozen=True)
@@ -32,8 +36,31 @@ class Receipt:
     notice: str
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A POSTed request, checked and ready to store: the door's request and Open311's parts."""
+
+    key: ApiKey
+    filing: Filing
+    request: door.Request
+    answers: dict[str, str | list[str]]
+
+
 def file_request(form: Mapping[str, list[str]], *, key: ApiKey) -> Receipt:
-    """File a POSTed request for the system that holds `key`; Open311Error if it is not valid."""
+    """File a POSTed request for the system that holds `key`; Open311Error if it is not valid.
+    Requests that reach this process together are stored together (`lib.groupcommit`)."""
+    prepared = prepare(form, key=key)
+    try:
+        return _group.run(prepared)
+    except BatchFailed:  # the batch rolled back whole: this request is stored on its own
+        try:
+            return store_many([prepared])[0]
+        except WorkflowError as error:
+            raise Open311Error(400, str(error)) from error
+
+
+def prepare(form: Mapping[str, list[str]], *, key: ApiKey) -> Prepared:
+    """Check a POSTed request as storing it will, reading only (Open311Error if refused)."""
     filing = params.parse_filing(form)
     found = queries.service(filing.service_code)
     if found is None:
@@ -45,24 +72,10 @@ def file_request(form: Mapping[str, list[str]], *, key: ApiKey) -> Receipt:
     )
     place_code = None
     if filing.lat is not None and filing.lon is not None:
-        area = queries.city_area()
+        area = triage_queries.polygon_index()  # one cached index per process
         if not area.contains(filing.lon, filing.lat):
             raise Open311Error(400, "lat and long are outside the city's jurisdiction")
         place_code = area.unit_at(filing.lon, filing.lat)
-    description = _description(filing, category, specs, answers)
-    return _store(filing, key, category, request_type, description, answers, place_code)
-
-
-@transaction.atomic
-def _store(
-    filing: Filing,
-    key: ApiKey,
-    category: Category,
-    request_type: str,
-    description: str,
-    answers: dict[str, str | list[str]],
-    place_code: str | None,
-) -> Receipt:
     phone = filing.phone
     if not phone:
         assert filing.identity is not None  # parse_filing insists on one or the other
@@ -73,36 +86,62 @@ def _store(
         channel=Channel.API,
         request_type=request_type,
         category=category,
-        description=description,
+        description=_description(filing, category, specs, answers),
         address=filing.address,
         lat=filing.lat,
         lon=filing.lon,
         place=queries.unit(place_code) if place_code else None,
     )
     try:
-        by = Actor(label=f"接口：{key.name}"[:60], kind="system")
-        ticket = door.submit(request, by=by, route_later=True)
+        door.check(request, by=_actor(key))
     except WorkflowError as error:
         raise Open311Error(400, str(error)) from error
-    token = Token.objects.create(
-        token=secrets.token_hex(12),
-        ticket=ticket,
-        api_key=key,
-        media_url=filing.media_url,
-        address_id=filing.address_id,
-        created_at=timezone.now(),
-    )
+    return Prepared(key, filing, request, answers)
+
+
+@transaction.atomic
+def store_many(batch: list[Prepared]) -> list[Receipt]:
+    """Store checked requests in one transaction: their tickets through the door (the worker
+    routes them), then one insert each for their tokens and their attribute answers."""
+    tickets = door.submit_many([(p.request, _actor(p.key)) for p in batch], route_later=True)
+    now = timezone.now()
+    tokens = [
+        Token(
+            token=secrets.token_hex(12),
+            ticket=ticket,
+            api_key=p.key,
+            media_url=p.filing.media_url,
+            address_id=p.filing.address_id,
+            created_at=now,
+        )
+        for p, ticket in zip(batch, tickets, strict=True)
+    ]
+    rows.insert_many(tokens, match=["token"])
     RequestAttribute.objects.bulk_create(
-        RequestAttribute(token=token, code=code, value=value) for code, value in answers.items()
+        RequestAttribute(token=token, code=code, value=value)
+        for p, token in zip(batch, tokens, strict=True)
+        for code, value in p.answers.items()
     )
-    policy = category.policy
-    notice = mapping.service_notice(
-        ticket.number,
-        resolve_hours=policy.resolve_hours if policy else None,
-        resolve_workdays=policy.resolve_workdays if policy else None,
-        reachable=bool(filing.phone),
-    )
-    return Receipt(number=ticket.number, token=token.token, notice=notice)
+    receipts = []
+    for p, ticket, token in zip(batch, tickets, tokens, strict=True):
+        policy = p.request.category.policy
+        notice = mapping.service_notice(
+            ticket.number,
+            resolve_hours=policy.resolve_hours if policy else None,
+            resolve_workdays=policy.resolve_workdays if policy else None,
+            reachable=bool(p.filing.phone),
+        )
+        receipts.append(Receipt(number=ticket.number, token=token.token, notice=notice))
+    return receipts
+
+
+def _actor(key: ApiKey) -> Actor:
+    return Actor(label=f"接口：{key.name}"[:60], kind="system")
+
+
+_group: GroupCommit[Prepared, Receipt] = GroupCommit(
+    store_many, limit=settings.MINSHENG_INTAKE_BATCH
+)
 
 
 def _description(

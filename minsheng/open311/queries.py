@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from minsheng.open311 import mapping
-from minsheng.open311.geofence import CityArea
 from minsheng.open311.models import ServiceAttribute, Token
 from minsheng.open311.params import AttributeSpec, Filters
 from minsheng.orgs.models import Unit
@@ -52,12 +51,6 @@ def jurisdiction_ids() -> set[str]:
     if top is not None:
         ids.add(top.code.lower())
     return ids
-
-
-def city_area() -> CityArea:
-    """The city's outline and its units' areas, from the units' boundaries or centroids."""
-    units = Unit.objects.filter(is_active=True).exclude(boundary__isnull=True, lon__isnull=True)
-    return CityArea.from_units(units.values_list("code", "path", "boundary", "lon", "lat"))
 
 
 def unit(code: str) -> Unit | None:

@@ -8,7 +8,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="residents:track"), name="home"),
     path("track/", views.track, name="track"),
     path("t/<str:number>/rate/", views.rate_ticket, name="rate"),
-    path("r/<str:token>/", views.rating_link, name="rating_link"),
     path("new/", views.what, name="what"),
     path("new/where/", views.where, name="where"),
     path("new/who/", views.who, name="who"),

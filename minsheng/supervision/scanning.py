@@ -87,7 +87,7 @@ def check(
         stale = timedelta(hours=getattr(settings, "MINSHENG_NOTICE_STALE_HOURS", 72))
         steps, next_at = plan(_clock(ticket), _rules(policy), calendar, now, stale=stale)
         done = [step.kind for step in steps if _apply(ticket, step, now, policy)]
-        Ticket.objects.filter(pk=pk).update(next_check_at=next_at)
+        workflow.schedule_check(pk, next_at)
     return done
 
 

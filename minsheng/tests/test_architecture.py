@@ -1,6 +1,7 @@
 """Rules of the codebase that are checked mechanically, in the spirit of Zulip's semgrep rules."""
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -117,3 +118,62 @@ def test_modules_stay_under_600_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 600
     ]
     assert long == []
+
+
+ENGINE_FIELDS = {"awaiting_route", "next_check_at", "urged_for", "escalated_for"}
+
+
+def test_only_the_workflow_writes_the_engines_fields_on_tickets() -> None:
+    """`.update(awaiting_route=…)` and the like: the worker's claims go through the workflow."""
+    offenders = []
+    for path in _sources():
+        if _app(path) == "tickets" and path.name in {"workflow.py", "steps.py", "receiving.py"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"update", "create", "bulk_update"}
+                and {k.arg for k in node.keywords} & ENGINE_FIELDS
+            ):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert offenders == []
+
+
+_URL_NAME = re.compile(
+    r"""(?:reverse\(|redirect\(|{% url |pattern_name=)\s*["']([a-z_]+):[a-z_]+["']"""
+)
+
+
+def _namespaces() -> dict[str, str]:
+    """Each URL namespace and the app whose urlconf declares it."""
+    import django
+    from django.urls import get_resolver
+
+    django.setup()
+    found = {}
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        module = getattr(resolver.urlconf_module, "__name__", "")
+        parts = module.split(".")
+        if parts[0] == "minsheng" and len(parts) > 1:
+            found[namespace] = parts[1]
+    return found
+
+
+def test_url_names_point_only_down() -> None:
+    """A page names (reverse, redirect, {% url %}) only pages of its own app or of apps below
+    it; the addresses the loop publishes (`ticket`, `resident_ticket`) are project-level."""
+    owners = _namespaces()
+    offenders = []
+    files = [*_sources(), *(p for p in PACKAGE.rglob("*.html") if "tests" not in p.parts)]
+    for path in files:
+        app = _app(path) if path.relative_to(PACKAGE).parts[0] != "templates" else "templates"
+        own = _layer(app)
+        for namespace in _URL_NAME.findall(path.read_text(encoding="utf-8")):
+            owner = owners.get(namespace)
+            if owner is None or owner == app:
+                continue
+            other = _layer(owner)
+            if own is None or (other is not None and other > own):
+                offenders.append(f"{path.relative_to(PACKAGE)} → {namespace}")
+    assert sorted(set(offenders)) == []

@@ -529,3 +529,22 @@ def _finish(
     for field in Ticket._meta.concrete_fields:
         setattr(ticket, field.attname, getattr(t, field.attname))
     ticket._state.fields_cache.clear()
+
+
+# --- the engine's own fields: only the worker's steps call these ---------------------------
+
+
+def take_waiting(ids: Iterable[int]) -> None:
+    """The worker has claimed these tickets to route them: they no longer await routing."""
+    Ticket.objects.filter(pk__in=list(ids)).update(awaiting_route=False)
+
+
+def let_go(pk: int) -> bool:
+    """A ticket the worker could not route is left to the dispatcher; False if another worker
+    had taken it already."""
+    return bool(Ticket.objects.filter(pk=pk, awaiting_route=True).update(awaiting_route=False))
+
+
+def schedule_check(pk: int, at: datetime | None) -> None:
+    """When the deadline scan looks at the ticket next (None: never, until it moves)."""
+    Ticket.objects.filter(pk=pk).update(next_check_at=at)

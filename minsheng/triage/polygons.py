@@ -6,6 +6,7 @@ are converted first (`to_wgs84`).
 """
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from shapely.geometry import shape
 from minsheng.lib import geo
 
 DATUMS = ("wgs84", "gcj02", "bd09")
+PAD = 0.1  # degrees, about 10 km: centroids sit well inside their areas
 
 
 def to_wgs84(lon: float, lat: float, datum: str = "wgs84") -> tuple[float, float]:
@@ -31,7 +33,14 @@ def to_wgs84(lon: float, lat: float, datum: str = "wgs84") -> tuple[float, float
 class PolygonIndex:
     """One STRtree per level; deeper levels (street, community, grid) win over shallower ones."""
 
-    def __init__(self, rows: Iterable[tuple[str, int, dict[str, Any]]]) -> None:
+    def __init__(
+        self,
+        rows: Iterable[tuple[str, int, dict[str, Any]]],
+        centroids: Iterable[tuple[float, float]] = (),
+    ) -> None:
+        """`rows`: (code, level, GeoJSON boundary); `centroids`: units' points, the stand-in
+        for the city's outline where no unit has a boundary."""
+        self.centroids = list(centroids)
         by_level: dict[int, tuple[list[str], list[Any]]] = {}
         for code, level, geojson in rows:
             try:
@@ -51,6 +60,31 @@ class PolygonIndex:
 
     def __len__(self) -> int:
         return sum(len(codes) for codes, _ in self.levels)
+
+    @cached_property
+    def outline(self) -> Any:
+        """The city's outline: the union of the polygons; without any, the box around the
+        units' centroids padded by PAD degrees; without those either, None (anywhere)."""
+        geometries = [g for _, tree in self.levels for g in tree.geometries]
+        if geometries:
+            outline = shapely.union_all(geometries)
+        elif self.centroids:
+            lons, lats = zip(*self.centroids, strict=True)
+            outline = shapely.box(
+                min(lons) - PAD, min(lats) - PAD, max(lons) + PAD, max(lats) + PAD
+            )
+        else:
+            return None
+        shapely.prepare(outline)
+        return outline
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """True when the point is inside the city (on its border counts as inside)."""
+        return self.outline is None or bool(self.outline.covers(shapely.Point(lon, lat)))
+
+    def unit_at(self, lon: float, lat: float) -> str | None:
+        """The code of the deepest unit whose polygon holds the point (WGS-84), or None."""
+        return str(self.locate([lon], [lat])[0]) or None
 
     def locate(self, lons: Sequence[float], lats: Sequence[float]) -> np.ndarray:
         """The deepest containing polygon's code for each point, or ""."""

@@ -179,18 +179,22 @@ def build_gazetteer() -> gazetteer.Gazetteer:
 
 
 def polygon_index() -> PolygonIndex:
-    """Every active unit's jurisdiction polygon, deepest level first."""
+    """Every active unit's jurisdiction polygon, deepest level first, and the city's outline:
+    the one geometry index of the deployment (triage, the residents' map, Open311's check)."""
     found = _fresh("polygons")
     if found is not None:
         return found
     stamp = _places_stamp()
+    active = Unit.objects.filter(is_active=True)
     rows = (
         (code, LEVEL_OF_KIND[kind], boundary)
-        for code, kind, boundary in Unit.objects.filter(
-            is_active=True, boundary__isnull=False, kind__in=list(LEVEL_OF_KIND)
+        for code, kind, boundary in active.filter(
+            boundary__isnull=False, kind__in=list(LEVEL_OF_KIND)
         ).values_list("code", "kind", "boundary")
     )
-    return _cache.setdefault("polygons", (time.monotonic(), stamp, PolygonIndex(rows)))[2]
+    centroids = active.filter(lon__isnull=False, lat__isnull=False).values_list("lon", "lat")
+    index = PolygonIndex(rows, centroids)
+    return _cache.setdefault("polygons", (time.monotonic(), stamp, index))[2]
 
 
 def units_by_code(codes: list[str]) -> dict[str, Unit]:

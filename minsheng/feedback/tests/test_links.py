@@ -28,7 +28,7 @@ def replied(make_ticket, dispatcher, street_handler, city):
 def test_the_link_opens_the_ticket_and_the_rating_form(client, replied):
     with time_machine.travel(MONDAY + timedelta(days=1), tick=False):
         token = rating_token(replied)
-        response = client.get(reverse("residents:rating_link", args=[token]))
+        response = client.get(reverse("rating_link", args=[token]))
         assert response.url == reverse("resident_ticket", args=[replied.number])
         page = client.get(response.url).content.decode()
     assert 'name="satisfaction"' in page
@@ -38,7 +38,7 @@ def test_the_link_no_longer_works_once_the_round_is_rated(client, replied):
     with time_machine.travel(MONDAY + timedelta(days=1), tick=False):
         token = rating_token(replied)
         visits.rate(replied, satisfaction=Satisfaction.SATISFIED, resolved=True)
-        response = client.get(reverse("residents:rating_link", args=[token]), follow=True)
+        response = client.get(reverse("rating_link", args=[token]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("residents:track")
     assert "评价链接已使用或已失效" in response.content.decode()
 
@@ -48,7 +48,7 @@ def test_an_expired_or_altered_link_opens_nothing(client, replied):
         token = rating_token(replied)
     with time_machine.travel(MONDAY + timedelta(days=8), tick=False):
         for bad in (token, token[:-2] + "xx"):
-            response = client.get(reverse("residents:rating_link", args=[bad]))
+            response = client.get(reverse("rating_link", args=[bad]))
             assert response.url == reverse("residents:track")
             assert client.get(reverse("resident_ticket", args=[replied.number])).status_code == 302
 

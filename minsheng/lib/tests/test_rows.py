@@ -112,3 +112,20 @@ def test_many_rows_each_get_their_own_pk_in_as_many_statements_as_the_limit_need
         assert Ticket.objects.get(pk=ticket.pk).title == ticket.title
     with pytest.raises(ValueError, match="match"):
         rows.insert_many(tickets[:2])
+
+
+@pytest.mark.django_db
+def test_a_model_with_save_receivers_is_refused() -> None:
+    from django.db.models.signals import post_save
+
+    from minsheng.citizens.models import Reveal
+
+    def listener(**kwargs: object) -> None:
+        pass
+
+    post_save.connect(listener, sender=Reveal)
+    try:
+        with pytest.raises(TypeError, match="receivers"):
+            rows.insert_many([Reveal()], match=())
+    finally:
+        post_save.disconnect(listener, sender=Reveal)

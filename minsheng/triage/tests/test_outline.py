@@ -1,6 +1,6 @@
 """Is a point in the city, and in which unit (pure: no database)."""
 
-from minsheng.open311.geofence import CityArea
+from minsheng.triage.polygons import PolygonIndex
 
 DISTRICT = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]]}
 STREET = {"type": "Polygon", "coordinates": [[[1, 1], [3, 1], [3, 3], [1, 3], [1, 1]]]}
@@ -11,13 +11,7 @@ ISLAND = {
 
 
 def test_a_point_inside_a_boundary_is_in_the_city_and_in_its_deepest_unit() -> None:
-    area = CityArea.from_units(
-        [
-            ("D", "C/D/", DISTRICT, None, None),
-            ("S", "C/D/S/", STREET, None, None),
-            ("I", "C/I/", ISLAND, None, None),
-        ]
-    )
+    area = PolygonIndex([("D", 1, DISTRICT), ("S", 2, STREET), ("I", 1, ISLAND)])
 
     assert area.contains(2, 2)
     assert area.unit_at(2, 2) == "S"
@@ -31,7 +25,7 @@ def test_a_point_inside_a_boundary_is_in_the_city_and_in_its_deepest_unit() -> N
 
 
 def test_without_boundaries_a_padded_box_around_the_centroids_stands_in() -> None:
-    area = CityArea.from_units([("A", "A/", None, 119.3, 26.1), ("B", "B/", None, 119.5, 26.0)])
+    area = PolygonIndex([], centroids=[(119.3, 26.1), (119.5, 26.0)])
 
     assert area.contains(119.25, 26.05)
     assert not area.contains(118.09, 24.48)
@@ -39,14 +33,14 @@ def test_without_boundaries_a_padded_box_around_the_centroids_stands_in() -> Non
 
 
 def test_without_any_geography_every_point_is_accepted() -> None:
-    area = CityArea.from_units([("A", "A/", None, None, None)])
+    area = PolygonIndex([])
 
     assert area.contains(0, 0)
 
 
 def test_broken_boundaries_are_ignored() -> None:
     broken = {"type": "Polygon", "coordinates": "nonsense"}
-    area = CityArea.from_units([("X", "X/", broken, None, None), ("D", "D/", DISTRICT, None, None)])
+    area = PolygonIndex([("X", 1, broken), ("D", 1, DISTRICT)])
 
     assert area.contains(5, 5)
     assert not area.contains(50, 50)
