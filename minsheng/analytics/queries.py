@@ -2,12 +2,13 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
+from django.utils import timezone
 
 from minsheng.accounts.models import User
 from minsheng.analytics.models import (
@@ -18,11 +19,13 @@ from minsheng.analytics.models import (
     MonthlyTopic,
     OpenSnapshot,
 )
+from minsheng.dispatch import reasons
 from minsheng.lib.extensions import declared, resolve
 from minsheng.orgs.access import Standing, standing_of
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category, RequestType
-from minsheng.tickets.models import Channel, Status, Ticket
+from minsheng.tickets.models import Channel, Status, Ticket, TicketEvent
+from minsheng.tickets.names import Action
 from minsheng.tickets.queries import visible_to
 
 STREET_KINDS = (Unit.Kind.STREET, Unit.Kind.TOWNSHIP)
@@ -158,6 +161,36 @@ def dashboard(user: User, period: Period, area: Unit | None = None) -> dict[str,
         "days": [{"day": d.isoformat(), "n": by_day[d]} for d in sorted(by_day)],
         "open": open_counts(user, area),
         "satisfaction": satisfaction_weeks(user, period, area),
+    }
+
+
+def routing_share(period: Period) -> dict[str, Any]:
+    """How new tickets of the period reached their unit: sent on by the dispatch rules, or left
+    to a dispatcher and why (the reasons of `dispatch.reasons`, from the `hold` events)."""
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(period.start, time.min, tzinfo=tz)
+    end = datetime.combine(period.end, time.max, tzinfo=tz)
+    tickets = Ticket.objects.filter(received_at__gte=start, received_at__lte=end)
+    events = TicketEvent.objects.filter(ticket__in=tickets.values("pk"))
+    auto = (
+        events.filter(action=Action.DISPATCH, actor__isnull=True, data__has_key="rule")
+        .values("ticket_id")
+        .distinct()
+        .count()
+    )
+    held = events.filter(action=Action.HOLD).values_list("ticket_id", "data")
+    per_reason: dict[str, set[int]] = {}
+    for ticket_id, data in held:
+        per_reason.setdefault((data or {}).get("reason", ""), set()).add(ticket_id)
+    total = tickets.count()
+    return {
+        "total": total,
+        "auto": auto,
+        "share": round(100 * auto / total, 1) if total else None,
+        "reasons": [
+            {"code": code, "label": label, "n": len(per_reason.get(code, ()))}
+            for code, label in reasons.LABELS.items()
+        ],
     }
 
 

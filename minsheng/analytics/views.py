@@ -51,6 +51,7 @@ def dashboard(request: Request) -> HttpResponse:
             "area": form.chosen_area(),
             "is_centre": standing.is_centre,
             "panels": panels,
+            "routing": queries.routing_share(form.period()) if standing.is_centre else None,
         },
     )
 

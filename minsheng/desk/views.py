@@ -73,6 +73,7 @@ def queue(request: Request) -> HttpResponse:
         if unit.parent_id in by_pk:
             unit.parent = by_pk[unit.parent_id]
     reasons = _return_reasons(tickets)
+    waiting = _waiting_reasons(tickets)
     rules = _dispatch_rules(tickets)
     memo: dict[tuple[int, str], Unit | None] = {}
     rows = []
@@ -82,6 +83,7 @@ def queue(request: Request) -> HttpResponse:
             {
                 "ticket": ticket,
                 "reason": reasons.get(ticket.pk, ""),
+                "waiting": waiting.get(ticket.pk, ""),
                 "rule": rules.get(ticket.pk, ""),
                 "suggestion": suggestion,
                 "suggested_pk": str(suggestion.pk) if suggestion else "",
@@ -106,6 +108,16 @@ def _return_reasons(tickets: list[Ticket]) -> dict[int, str]:
     for ticket_id, note in events.order_by("seq").values_list("ticket_id", "note"):
         reasons[ticket_id] = note
     return reasons
+
+
+def _waiting_reasons(tickets: list[Ticket]) -> dict[int, str]:
+    """Why each new ticket waits (the note of its last `hold` event), in one query."""
+    new = [t.pk for t in tickets if t.status == Status.RECEIVED]
+    waiting: dict[int, str] = {}
+    events = TicketEvent.objects.filter(ticket_id__in=new, action=Action.HOLD)
+    for ticket_id, note in events.order_by("seq").values_list("ticket_id", "note"):
+        waiting[ticket_id] = note
+    return waiting
 
 
 def _dispatch_rules(tickets: list[Ticket]) -> dict[int, str]:

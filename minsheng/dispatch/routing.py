@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.dispatch import queries, rules
+from minsheng.dispatch import queries, reasons, rules
 from minsheng.dispatch.models import (
     DispatchRule,
     RuleChange,
@@ -28,6 +28,7 @@ from minsheng.taxonomy.models import REQUEST_TYPE_INVALID, RequestType
 from minsheng.tickets import notices, transitions, workflow
 from minsheng.tickets.models import Status, Ticket, Urgency
 from minsheng.tickets.transitions import WorkflowError
+from minsheng.triage import suggest
 from minsheng.triage.suggest import agreements
 
 logger = logging.getLogger(__name__)
@@ -53,24 +54,33 @@ class Routed:
 
 @transaction.atomic
 def route_new(
-    ticket: Ticket, *, confidence: float, decision: rules.Decision | None = None
+    ticket: Ticket,
+    *,
+    confidence: float,
+    decision: rules.Decision | None = None,
+    place_problem: str = "",
 ) -> Routed:
     """Dispatch a just-received ticket by the rules when its classification is confident enough.
 
-    Otherwise, or when no rule applies, the ticket stays in the dispatcher's queue; the returned
-    reason says why. A failure to dispatch never undoes the intake. `decision`: the rules'
-    decision, when the caller has made it already.
+    Otherwise, or when no rule applies, the ticket stays in the dispatcher's queue and its
+    timeline says why (`workflow.hold`, a reason of `dispatch.reasons`). A failure to dispatch
+    never undoes the intake. `decision`: the rules' decision, when the caller has made it
+    already; `place_problem`: what place recognition reported, if it found no single place.
     """
     if ticket.status != Status.RECEIVED:
         return Routed(False, "工单已不在待派单状态。")
     decision = decision or queries.decide(ticket)
-    if decision.rule is None or decision.unit is None:
-        return Routed(False, decision.why, decision)
     threshold = settings.MINSHENG_AUTO_DISPATCH_CONFIDENCE
-    if confidence < threshold:
-        return Routed(
-            False, f"分类置信度 {confidence:.2f} 低于自动派单阈值 {threshold:.2f}。", decision
+    if decision.rule is None or decision.unit is None or confidence < threshold:
+        code = reasons.why_waiting(
+            rule_found=decision.rule is not None,
+            unit_found=decision.unit is not None,
+            has_place=ticket.place_id is not None or ticket.lon is not None,
+            confidence=confidence,
+            threshold=threshold,
+            place_problem=place_problem,
         )
+        return _hold(ticket, code, decision, confidence, threshold)
     rule = decision.rule
     unit = Unit.objects.get(pk=decision.unit[0])
     extra: dict[str, Any] = {}
@@ -92,9 +102,27 @@ def route_new(
                 **extra,
             )
     except WorkflowError as error:
+        waiting = reasons.Waiting(reasons.REFUSED, str(error))
+        workflow.hold(ticket, reason=waiting.code, note=waiting.sentence)
         return Routed(False, str(error), decision)
     handler = assign_by_strategy(ticket)
     return Routed(True, decision.why, decision, handler)
+
+
+def _hold(
+    ticket: Ticket, code: str, decision: rules.Decision, confidence: float, threshold: float
+) -> Routed:
+    """Record why the ticket waits; the classifier's top three when the category is unsure."""
+    candidates: tuple[tuple[str, float], ...] = ()
+    detail = decision.why if code == reasons.NO_RULE else ""
+    if code == reasons.UNCERTAIN_CATEGORY:
+        guesses = suggest.classify(f"{ticket.title} {ticket.description}").categories[:3]
+        candidates = tuple((str(g.category.name), round(g.confidence, 2)) for g in guesses)
+        detail = f"置信度 {confidence:.2f}，低于自动派单阈值 {threshold:.2f}"
+    waiting = reasons.Waiting(code, detail, candidates)
+    data = {"candidates": [list(c) for c in candidates]} if candidates else {}
+    workflow.hold(ticket, reason=code, note=waiting.sentence, data=data)
+    return Routed(False, waiting.sentence, decision)
 
 
 def route_waiting(*, limit: int = 200, batch: int = 50) -> int:

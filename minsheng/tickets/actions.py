@@ -99,6 +99,10 @@ COMMANDS: tuple[Command, ...] = (
         ),
         api_path="dispatch", api_summary=_("派单"),
     ),
+    # The dispatch rules could not send a new ticket on: why, for the dispatcher and the counts.
+    Command(
+        Action.HOLD, _("待人工派单"), (S.RECEIVED, S.RETURNED), None, ("system",), screen=False
+    ),
     Command(
         Action.ADD_COHANDLER, _("增派协办"), CLOCK, None, ("dispatcher", "leader"),
         "add_cohandler", (Field("unit", "unit", _("协办单位")), _note()),

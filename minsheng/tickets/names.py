@@ -38,6 +38,7 @@ class Action(StrEnum):
     RECEIVE = "receive"
     ANSWER = "answer"
     DISPATCH = "dispatch"
+    HOLD = "hold"  # left for a dispatcher by the rules, with the reason
     ADD_COHANDLER = "add_cohandler"
     ACCEPT = "accept"
     RETURN = "return"

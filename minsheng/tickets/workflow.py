@@ -107,6 +107,21 @@ def dispatch(
 
 
 @transaction.atomic
+def hold(
+    ticket: Ticket,
+    *,
+    reason: str,
+    note: str,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Record why the dispatch rules left the ticket to a dispatcher (`reason`: a code of
+    dispatch.reasons, counted on the dashboard; `note`: the sentence shown in the queue)."""
+    t, actor, now = _begin(ticket, Action.HOLD, SYSTEM, at)
+    _finish(ticket, t, Action.HOLD, actor, now, note=note, data={"reason": reason, **(data or {})})
+
+
+@transaction.atomic
 def add_cohandler(
     ticket: Ticket, *, unit: Unit, by: User | Actor, note: str = "", at: datetime | None = None
 ) -> None:

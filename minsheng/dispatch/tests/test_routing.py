@@ -71,9 +71,29 @@ def test_an_unsure_ticket_waits_for_the_dispatcher(
 
     ticket.refresh_from_db()
     assert not routed.dispatched
-    assert routed.reason == "分类置信度 0.50 低于自动派单阈值 0.80。"
+    assert routed.reason.startswith("分类不确定（分类器前三：")
+    assert routed.reason.endswith("置信度 0.50，低于自动派单阈值 0.80")
     assert ticket.status == Status.RECEIVED
-    assert ticket.events.count() == 1
+    # The timeline says why, with the classifier's guesses for a one-click dispatch.
+    _received, hold = ticket.events.order_by("seq")
+    assert hold.action == "hold"
+    assert hold.data["reason"] == "uncertain_category"
+    assert len(hold.data["candidates"]) == 3
+    assert hold.note == routed.reason
+
+
+def test_a_ticket_without_a_place_or_a_rule_says_so(
+    rulebook: dict[str, DispatchRule], make_ticket: Callable[..., Ticket], catalogue: Any
+) -> None:
+    nowhere = make_ticket(place=None)
+    routing.route_new(nowhere, confidence=1.0)
+    policy = make_ticket(category=catalogue["policy"], request_type="consult")
+    routing.route_new(policy, confidence=1.0)
+
+    assert nowhere.events.get(action="hold").data["reason"] == "no_place"
+    assert nowhere.events.get(action="hold").note == "未识别出诉求地点"
+    held = policy.events.filter(action="hold")
+    assert [e.data["reason"] for e in held] in ([], ["no_rule"])  # a 兜底 rule may send it on
 
 
 def test_the_threshold_is_a_setting(
@@ -88,7 +108,7 @@ def test_a_ticket_without_a_place_is_left_for_humans_with_the_reason(
 ) -> None:
     routed = routing.route_new(make_ticket(place=None), confidence=1.0)
     assert not routed.dispatched
-    assert routed.reason == "没有匹配的派单规则，交派单员人工派单"
+    assert routed.reason == "未识别出诉求地点"
 
 
 def test_a_named_unit_with_co_handlers_receives_the_ticket(
@@ -290,7 +310,9 @@ def test_a_dispatch_the_workflow_refuses_leaves_the_ticket_received(
     ticket.refresh_from_db()
     assert not routed.dispatched
     assert routed.reason == "请选择一个在用的承办单位。"
-    assert (ticket.status, ticket.events.count()) == (Status.RECEIVED, 1)
+    assert ticket.status == Status.RECEIVED
+    assert list(ticket.events.values_list("action", flat=True)) == ["receive", "hold"]
+    assert ticket.events.get(action="hold").data["reason"] == "refused"
 
 
 def test_a_rules_deadline_policy_and_priority_reach_the_ticket(
@@ -309,3 +331,24 @@ def test_a_rules_deadline_policy_and_priority_reach_the_ticket(
     assert event.data["policy_override"] == "utility"
     ticket.refresh_from_db()
     assert ticket.resolve_by == ticket.dispatched_at + timedelta(hours=24)
+
+
+def test_the_queue_and_the_dashboard_say_why_tickets_wait(
+    rulebook: dict[str, DispatchRule],
+    make_ticket: Callable[..., Ticket],
+    dispatcher: Any,
+    client: Any,
+) -> None:
+    from django.urls import reverse
+
+    routing.route_new(make_ticket(place=None), confidence=1.0)
+    routing.route_new(make_ticket(), confidence=1.0)  # sent on to the street by its rule
+
+    client.force_login(dispatcher)
+    queue = client.get(reverse("desk:queue")).content.decode()
+    assert "待派原因" in queue
+    assert "未识别出诉求地点" in queue
+    board = client.get(reverse("analytics:dashboard") + "?days=7").content.decode()
+    assert "自动派单" in board
+    assert "本时段受理 2 件，1 件由派单规则自动派出。" in board
+    assert '<th scope="row">未识别出诉求地点</th><td class="num">1</td>' in board
