@@ -1,4 +1,6 @@
 # The two commands of the README: `make demo` and `make test`. Only python3 and pip are needed.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,13 +11,28 @@ DEMO_ENV := MINSHENG_DEMO=1 MINSHENG_PUBLIC_URL=http://127.0.0.1:$(PORT) \
 
 .PHONY: install demo test lint check clean
 
+# pip's notes about unreachable extra indexes of a machine's configuration are left out.
+QUIET_PIP := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+
 $(VENV)/.installed: pyproject.toml constraints.txt
+	@echo "安装依赖到 $(VENV)（首次约需一两分钟）…"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip $(QUIET_PIP)
+	@PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' $(QUIET_PIP)
 	touch $@
 
-install: $(VENV)/.installed
+# This clone's own settings for `minsheng …` commands (ignored by git): a generated secret key
+# and the demo database. Production sets its variables itself (README, "Running it for real").
+.env:
+	@$(PYTHON) -c "import secrets, pathlib; root = pathlib.Path.cwd(); \
+	pathlib.Path('.env').write_text( \
+	'# Written by make install for this clone; production sets its own variables.\n' \
+	f'MINSHENG_SECRET_KEY={secrets.token_urlsafe(48)}\n' \
+	'MINSHENG_DEMO=1\n' \
+	f'DATABASE_URL=sqlite:///{root}/var/minsheng.sqlite3\n')"
+	@echo "已生成 .env（本地密钥与演示数据库），minsheng 命令可直接使用。"
+
+install: $(VENV)/.installed .env
 
 demo: install
 	mkdir -p var

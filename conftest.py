@@ -213,3 +213,65 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     for name in ("0002_seed_policies_and_calendar", "0004_seed_reopen_deadlines"):
         importlib.import_module(f"minsheng.sla.migrations.{name}").seed(apps, None)
+
+
+# --- headless Chromium for the browser tests ------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROWSER_MISSING = (
+    "浏览器测试已跳过：未找到可用的 Chromium（Debian/Ubuntu: apt-get install chromium "
+    "fonts-wqy-microhei）。设 MINSHENG_REQUIRE_BROWSER=1 时改为失败。"
+)
+_browser_skips: list[str] = []
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium, if this machine has it (Playwright's own download is not used);
+    MINSHENG_CHROMIUM names another executable."""
+    import os
+    import shutil
+
+    named = os.environ.get("MINSHENG_CHROMIUM", "")
+    if named:
+        return named if os.access(named, os.X_OK) else None
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+@pytest.fixture
+def chromium() -> Any:
+    """A launched headless Chromium; skipped with one clear line where there is none (a
+    newcomer's machine), failed instead when MINSHENG_REQUIRE_BROWSER=1 (CI)."""
+    import os
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("MINSHENG_REQUIRE_BROWSER") == "1":
+            pytest.fail(BROWSER_MISSING)
+        _browser_skips.append(BROWSER_MISSING)
+        pytest.skip(BROWSER_MISSING)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls a test makes
+    # between browser steps are plain synchronous code, so Django's async guard does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _browser_skips:
+        terminalreporter.write_line(f"{len(_browser_skips)} 个{BROWSER_MISSING}")

@@ -5,8 +5,14 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A clone's own settings: `make install` writes .env (a generated secret key, the demo database)
+# so that `minsheng …` works as the README prints it. Variables already set win; a production
+# machine sets its variables itself and has no .env.
+if not os.environ.get("MINSHENG_NO_DOTENV"):
+    load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env(name: str, default: str = "") -> str:

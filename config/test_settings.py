@@ -2,6 +2,7 @@
 
 import os
 
+os.environ.setdefault("MINSHENG_NO_DOTENV", "1")  # tests set what they need themselves
 os.environ.setdefault("MINSHENG_DEBUG", "0")
 os.environ.setdefault("MINSHENG_SECRET_KEY", "test-only-secret-key")
 

@@ -49,7 +49,8 @@ class Message:
 class SendReport:
     sent: int = 0
     retried: int = 0
-    failed: int = 0
+    failed: int = 0  # the gateway refused it, attempts used up
+    expired: int = 0  # queued too long ago to be worth sending (MINSHENG_NOTICE_STALE_HOURS)
     keys: list[str] = field(default_factory=list)
 
 
@@ -158,7 +159,7 @@ def send_due(*, now: datetime | None = None, limit: int = 100) -> SendReport:
     for notice in _claim(now, limit):
         if notice.created_at < stale_before:
             _finish(notice, Notification.State.FAILED, now, error="过期未发送（积压超过时限）")
-            report.failed += 1
+            report.expired += 1
             continue
         try:
             if notice.channel == C.SMS:

@@ -98,9 +98,11 @@ def test_backlogged_messages_older_than_the_stale_limit_are_not_sent(gateway, se
     settings.MINSHENG_NOTICE_STALE_HOURS = 72
     flaky = gateway()
     delivery.enqueue([sms()], at=NOW)
-    delivery.send_due(now=NOW + timedelta(hours=73))
+    report = delivery.send_due(now=NOW + timedelta(hours=73))
     assert Notification.objects.get().state == "failed"
     assert flaky.delivered == []
+    # counted apart from the gateway's refusals: the worker says they expired, not failed
+    assert (report.expired, report.failed) == (1, 0)
 
 
 def test_the_http_gateway_without_a_url_reports_a_clear_error():

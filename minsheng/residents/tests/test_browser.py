@@ -4,8 +4,6 @@ A 390×844 phone in large-type mode picks a category by searching, attaches a ph
 gives a phone number and lands on the receipt. Screenshots go to test-output/screenshots/.
 """
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,43 +15,24 @@ from minsheng.residents.tests.pictures import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
 
 
 @pytest.fixture
-def phone(live_server: Any, transactional_db: Any, settings: Any, tmp_path: Any) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
+def phone(
+    chromium: Any, live_server: Any, transactional_db: Any, settings: Any, tmp_path: Any
+) -> Iterator[Any]:
     settings.MEDIA_ROOT = tmp_path
     call_command("load_demo", "--no-history", verbosity=0)
-    # Playwright's sync API runs an event loop in this thread; the ORM calls between browser
-    # steps are plain synchronous code, so Django's async guard does not apply.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        context = chromium.new_context(
-            viewport={"width": 390, "height": 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            locale="zh-CN",
-        )
-        yield context.new_page()
-        context.close()
-        chromium.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+    )
+    yield context.new_page()
+    context.close()
 
 
 def shot(page: Any, name: str) -> None:

@@ -13,4 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = delivery.send_due(limit=options["limit"])
-        self.stdout.write(f"sent {report.sent}, retried {report.retried}, failed {report.failed}")
+        self.stdout.write(
+            f"sent {report.sent}, retried {report.retried}, failed {report.failed}, "
+            f"expired {report.expired}"
+        )

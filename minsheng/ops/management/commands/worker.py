@@ -113,7 +113,14 @@ class Command(BaseCommand):
                     logger.info(
                         "sent %s, failed %s, retrying %s", sent.sent, sent.failed, sent.retried
                     )
-                if sent.sent + sent.failed + sent.retried < options["limit"]:
+                if sent.expired:
+                    logger.info(
+                        "%s queued messages were older than %s hours and were not sent (expired, "
+                        "as after a long stop; the demo's history has such old messages)",
+                        sent.expired,
+                        settings.MINSHENG_NOTICE_STALE_HOURS,
+                    )
+                if sent.sent + sent.failed + sent.retried + sent.expired < options["limit"]:
                     break  # drained for now
             if self.running and time.monotonic() - last_refresh >= refresh_every:
                 last_refresh = time.monotonic()
