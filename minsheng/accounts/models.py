@@ -25,6 +25,8 @@ class ApiKey(models.Model):
     class Scope(models.TextChoices):
         OPEN311 = "open311", "Open311"
         API = "api", "原生接口"
+        # Acting for a member of staff (acting_user) is a grant of its own, never a default.
+        ACT = "act", "代工作人员办理"
 
     name = models.CharField("系统名称", max_length=100, unique=True)
     prefix = models.CharField(max_length=12, unique=True, editable=False)

@@ -79,6 +79,13 @@ def ticket_for(caller: Caller, number: str) -> Ticket:
 
 def acting_member(caller: Caller, username: str) -> User:
     """The member named in `acting_user`, if this key may act for them (else 403)."""
+    if not caller.key.allows("act"):
+        raise ApiError(
+            403,
+            "acting_not_granted",
+            "本密钥无权代工作人员操作：签发时须含 act 权限"
+            "（minsheng issue_api_key … --scopes api,act）。",
+        )
     user = User.objects.filter(username=username, is_active=True).first()
     paths = (
         list(

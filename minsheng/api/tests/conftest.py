@@ -39,8 +39,9 @@ class ApiClient:
 
 @pytest.fixture
 def partner(db: Any) -> ApiClient:
-    """The city's partner system: an unbound key of scope api (all tickets, phones masked)."""
-    _, raw = keys.issue("市民热线小程序", scopes=["api"])
+    """The city's partner system: an unbound key (all tickets, phones masked) that may act for
+    any member of staff, a grant it was issued with (scope act)."""
+    _, raw = keys.issue("市民热线小程序", scopes=["api", "act"])
     return ApiClient(raw)
 
 
@@ -49,7 +50,7 @@ def gudong_system(city: dict[str, Any]) -> ApiClient:
     """鼓东街道's own system: a key bound to the street, acting for its members."""
     from minsheng.api.models import KeyBinding
 
-    key, raw = keys.issue("鼓东街道办事系统", scopes=["api"])
+    key, raw = keys.issue("鼓东街道办事系统", scopes=["api", "act"])
     KeyBinding.objects.create(api_key=key).units.add(city["gudong"])
     return ApiClient(raw)
 

@@ -5,8 +5,11 @@ from typing import Any
 
 import pytest
 
+from minsheng.accounts import keys
 from minsheng.feedback.models import Rating
 from minsheng.tickets.models import ExtensionRequest, Status, Ticket, TicketEvent
+
+from .conftest import ApiClient
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +47,19 @@ def test_a_system_cannot_accept_without_a_member_acting(partner: Any, dispatched
 
     assert response.status_code == 403
     assert "acting_user" in response.json()["message"]
+    assert status_of(dispatched) == Status.DISPATCHED
+
+
+def test_a_key_issued_without_the_act_scope_cannot_act_for_staff(
+    dispatched: Any, street_handler: Any, dispatcher: Any
+) -> None:
+    """The default of `issue_api_key … --scopes api` (a resident mini-program) acts for nobody."""
+    _, raw = keys.issue("群众小程序", scopes=["api"])
+    mini_program = ApiClient(raw)
+    for member in ("li", "liu"):
+        response = act(mini_program, dispatched, "accept", {"acting_user": member})
+        assert response.status_code == 403
+        assert response.json()["code"] == "acting_not_granted"
     assert status_of(dispatched) == Status.DISPATCHED
 
 
