@@ -49,3 +49,5 @@ urlpatterns = [
     path("t/<str:number>/", desk.detail, name="ticket"),
     path("", include("minsheng.desk.urls")),
 ]
+
+handler500 = "config.middleware.server_error"

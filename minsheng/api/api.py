@@ -4,9 +4,11 @@ Every POST runs once per Idempotency-Key (`idempotency`: new tickets arriving to
 written together); every error has the ErrorOut shape.
 """
 
+import logging
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -34,7 +36,7 @@ NUMBER = Path(..., pattern=r"^[A-Za-z0-9-]{1,24}$", description="工单编号")
 IDEMPOTENCY_KEY = Header(
     None, alias="Idempotency-Key", description="每个 POST 必填；同一键同一请求体只执行一次"
 )
-READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 503: ErrorOut}
 WRITE_ERRORS = {
     400: ErrorOut,
     401: ErrorOut,
@@ -42,8 +44,11 @@ WRITE_ERRORS = {
     404: ErrorOut,
     409: ErrorOut,
     422: ErrorOut,
+    503: ErrorOut,
 }
 
+
+log = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="民生 · 接诉即办 原生接口",
@@ -95,6 +100,17 @@ def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return _error(
         request, error.status_code, {"code": "error", "message": str(error), "errors": []}
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _database_unreachable(request: HttpRequest, error: Exception) -> HttpResponse:
+    # The transaction rolled back: nothing was written, and the same Idempotency-Key retries.
+    log.warning("database unreachable during %s %s: %s", request.method, request.path, error)
+    message = "数据库暂时不可用，本次请求未被受理；请稍后用同一 Idempotency-Key 重试。"
+    response = _error(request, 503, {"code": "unavailable", "message": message, "errors": []})
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(Http404)

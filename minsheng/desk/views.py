@@ -19,6 +19,7 @@ from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.accounts.models import User
 from minsheng.citizens.masking import normalise_phone
 from minsheng.desk import forms
+from minsheng.lib.forms import row_id
 from minsheng.orgs.access import Standing, standing_of
 from minsheng.orgs.forms import MAIN_TARGET_KINDS, dispatch_units, unit_choices
 from minsheng.orgs.models import Unit
@@ -232,8 +233,8 @@ def overdue(request: Request) -> HttpResponse:
         tickets.order_by().values("unit_id", "unit__name").annotate(n=Count("pk")).order_by("-n")
     )
     unit = request.GET.get("unit", "")
-    if unit.isdigit():
-        tickets = tickets.filter(unit_id=int(unit))
+    if (unit_id := row_id(unit)) is not None:
+        tickets = tickets.filter(unit_id=unit_id)
     by_unit = request.GET.get("sort") == "unit"
     tickets = tickets.order_by("unit__path", "due_at") if by_unit else tickets.order_by("due_at")
     page = _page(request, tickets)

@@ -32,3 +32,15 @@ def latitude_field() -> forms.FloatField:
             "max_value": _("纬度须在 -90 到 90 之间。"),
         },
     )
+
+
+# The largest primary key a database stores (bigint); a longer number in a URL is no row.
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(raw: str | None) -> int | None:
+    """A row id typed into a query string or form, or None when it cannot be one."""
+    if not raw or not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 0 < value <= MAX_ROW_ID else None

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
+from minsheng.lib.forms import row_id
 from minsheng.notifications import delivery, queries
 
 
@@ -27,6 +28,7 @@ def notice_list(request: Request) -> HttpResponse:
 def mark_read(request: Request) -> HttpResponse:
     """Mark one notice (`id`) or all of them read."""
     raw = request.POST.get("id", "")
-    ids = [int(raw)] if raw.isdigit() else None
+    found = row_id(raw)
+    ids = [found] if found is not None else None
     delivery.mark_read(request.user, ids=ids)
     return redirect("notifications:list")

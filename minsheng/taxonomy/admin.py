@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from minsheng.lib.forms import row_id
 from minsheng.taxonomy.models import Category
 
 
@@ -14,9 +15,9 @@ class GroupFilter(admin.SimpleListFilter):
         return [(str(g.pk), g.name) for g in groups]
 
     def queryset(self, request: object, queryset: object) -> object:
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(parent_id=int(value))  # type: ignore[attr-defined]
+        value = row_id(self.value())
+        if value is not None:
+            return queryset.filter(parent_id=value)  # type: ignore[attr-defined]
         return queryset
 
 

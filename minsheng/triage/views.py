@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
+from minsheng.lib.forms import row_id
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy.models import Category
@@ -40,11 +41,11 @@ def suggestions(request: Request) -> HttpResponse:
     _require_centre(request)
     data = request.POST if request.method == "POST" else request.GET
     text = " ".join(data.get(k, "")[:MAX_FIELD] for k in ("title", "description", "text"))
-    exclude = data.get("ticket", "")
+    exclude = row_id(data.get("ticket", ""))
     ticket = None
-    if exclude.isdigit() and not text.strip():
+    if exclude is not None and not text.strip():
         # A listed ticket (the dispatcher's queue): read its own text, if the user may see it.
-        ticket = visible_to(request.user).filter(pk=int(exclude)).first()
+        ticket = visible_to(request.user).filter(pk=exclude).first()
         if ticket is not None:
             text = f"{ticket.title} {ticket.description[:MAX_FIELD]}"
     result = suggest(
@@ -53,7 +54,7 @@ def suggestions(request: Request) -> HttpResponse:
         lat=(ticket.lat if ticket else data.get("lat")) or None,
         lon=(ticket.lon if ticket else data.get("lon")) or None,
         datum=data.get("datum", "wgs84"),
-        exclude=int(exclude) if exclude.isdigit() else None,
+        exclude=exclude,
     )
     return render(
         request,
@@ -73,8 +74,8 @@ def correction(request: Request) -> HttpResponse:
     ticket = get_object_or_404(visible_to(request.user), number=request.POST.get("ticket", ""))
 
     def pick(model: type[Any], key: str) -> Any:
-        value = request.POST.get(key, "")
-        return model.objects.filter(pk=value).first() if value.isdigit() else None
+        value = row_id(request.POST.get(key, ""))
+        return model.objects.filter(pk=value).first() if value is not None else None
 
     try:
         suggested = json.loads(request.POST.get("suggested") or "{}")
