@@ -215,6 +215,18 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
         importlib.import_module(f"minsheng.sla.migrations.{name}").seed(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_geometry() -> None:
+    """Each test draws its own boundaries: forget the city outline an earlier test cached.
+
+    In production the index is rebuilt when units are added or at most CACHE_SECONDS after an
+    edit; a test's rolled-back units can come back with the same ids and counts.
+    """
+    from minsheng.triage import queries
+
+    queries._cache.pop("polygons", None)
+
+
 # --- headless Chromium for the browser tests ------------------------------------------------
 
 CHROMIUM_ARGS = [

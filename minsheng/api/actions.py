@@ -24,6 +24,7 @@ from minsheng.tickets.actions import COMMANDS, Command
 from minsheng.tickets.models import Ticket
 from minsheng.tickets.names import Action
 from minsheng.tickets.transitions import TRANSITIONS, Actor, WorkflowError
+from minsheng.triage import queries as triage_queries
 
 By = User | Actor
 
@@ -150,6 +151,14 @@ def file_ticket(caller: Caller, body: TicketIn) -> tuple[int, dict[str, Any]]:
 
 def ticket_request(caller: Caller, body: TicketIn) -> door.Request:
     """The new ticket as the door takes it, checked as the door will (422 if refused)."""
+    point = (body.lon, body.lat) if body.lon is not None and body.lat is not None else None
+    if point and not triage_queries.polygon_index().contains(*point):
+        raise ApiError(
+            422,
+            "outside_city",
+            f"坐标（经度 {body.lon}，纬度 {body.lat}）不在本市范围内；"
+            "请核对经纬度（WGS-84）或不填坐标、只填地址。",
+        )
     request = door.Request.of(
         body.model_dump(),
         category=queries.category_by_code(body.category),

@@ -4,14 +4,16 @@ Every POST runs once per Idempotency-Key (`idempotency`: new tickets arriving to
 written together); every error has the ErrorOut shape.
 """
 
+import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Header, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from pydantic import Field
 
 from minsheng.api import actions, idempotency, queries
@@ -43,6 +45,7 @@ WRITE_ERRORS = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    415: ErrorOut,
     422: ErrorOut,
     503: ErrorOut,
 }
@@ -50,12 +53,33 @@ WRITE_ERRORS = {
 
 log = logging.getLogger(__name__)
 
+
+class JsonBody(Parser):
+    """Bodies are JSON, declared as such, in UTF-8; anything else is refused, not guessed."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        kind = request.content_type or ""
+        if kind != "application/json" and not kind.endswith("+json"):
+            raise ApiError(
+                415,
+                "unsupported_media_type",
+                "请求体须为 JSON，请设请求头 Content-Type: application/json"
+                f"（收到的是 {kind or '空'}）。",
+            )
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ApiError(400, "bad_encoding", "请求体不是合法的 UTF-8 编码，未受理。") from error
+        return cast(dict[str, Any], json.loads(text))
+
+
 api = NinjaAPI(
     title="民生 · 接诉即办 原生接口",
     version="1",
     description="工单的受理、查询与全部流转操作。说明见 docs/api.md。",
     urls_namespace="api",
     auth=ScopedKey("api"),
+    parser=JsonBody(),
     docs_url=None,  # the docs page would load Swagger UI from a CDN; docs/api.md instead
 )
 
@@ -94,6 +118,8 @@ def _invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if isinstance(error.__cause__, ApiError):  # refused by JsonBody; ninja wraps it in a 400
+        return _api_error(request, error.__cause__)
     if error.status_code == 400:
         message = "请求体不是合法的 JSON。"
         return _error(request, 400, {"code": "bad_request", "message": message, "errors": []})

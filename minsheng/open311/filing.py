@@ -86,6 +86,8 @@ def prepare(form: Mapping[str, list[str]], *, key: ApiKey) -> Prepared:
         channel=Channel.API,
         request_type=request_type,
         category=category,
+        # The resident's own words, never the answers the filing appends below them.
+        title=(filing.description or category.name)[:30],
         description=_description(filing, category, specs, answers),
         address=filing.address,
         lat=filing.lat,

@@ -2,6 +2,7 @@
 appending a hash-chained event. Called only from `tickets.workflow`, inside its transactions.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -21,9 +22,13 @@ from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketE
 from minsheng.tickets.signals import event_recorded
 from minsheng.tickets.transitions import Actor, WorkflowError, as_actor, policy_of
 
+# Control characters other than tab and newline, and the bidirectional overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069) that make a title read backwards on screen.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
 
 def required(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
-    value = (value or "").strip()
+    value = _INVISIBLE.sub("", value or "").strip()
     if not value:
         raise WorkflowError(f"请填写{label}。")
     if len(value) > limit:

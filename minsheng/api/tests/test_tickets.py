@@ -200,3 +200,56 @@ def test_the_schema_is_openapi_3_1_and_the_docs_page_is_not_served(partner: Any)
 
     assert schema["openapi"].startswith("3.1")
     assert partner.client.get("/api/v1/docs").status_code == 404
+
+
+def test_a_point_outside_the_city_is_422_and_nothing_written(
+    partner: Any, new_ticket_body: Any, city: Any
+) -> None:
+    box = [[119.2, 26.0], [119.4, 26.0], [119.4, 26.15], [119.2, 26.15], [119.2, 26.0]]
+    city["gulou"].boundary = {"type": "Polygon", "coordinates": [box]}
+    city["gulou"].save()
+    xiamen = partner.post("/tickets", {**new_ticket_body, "lat": 24.48, "lon": 118.09})
+    inside = partner.post("/tickets", {**new_ticket_body, "lat": 26.085, "lon": 119.305})
+
+    assert xiamen.status_code == 422
+    assert xiamen.json()["code"] == "outside_city"
+    assert inside.status_code == 201
+    assert Ticket.objects.count() == 1
+
+
+def test_a_body_that_is_not_declared_json_is_415(partner: Any, new_ticket_body: Any) -> None:
+    response = partner.client.post(
+        "/api/v1/tickets",
+        json.dumps(new_ticket_body),
+        content_type="text/plain",
+        headers=partner.headers("plain-1"),
+    )
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert Ticket.objects.count() == 0
+
+
+def test_a_body_that_is_not_utf8_is_400(partner: Any, new_ticket_body: Any) -> None:
+    raw = (
+        json.dumps(new_ticket_body, ensure_ascii=False)
+        .encode()
+        .replace("噪音".encode(), b"\xff\xfe")
+    )
+    response = partner.post("/tickets", raw)
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_encoding"
+    assert Ticket.objects.count() == 0
+
+
+def test_bidirectional_overrides_are_taken_out_of_titles(
+    partner: Any, new_ticket_body: Any
+) -> None:
+    body = {
+        **new_ticket_body,
+        "title": "工地噪音\u202e扰民",
+        "description": "夜里\u2066施工\u2069。",
+    }
+    number = partner.post("/tickets", body).json()["number"]
+    ticket = Ticket.objects.get(number=number)
+    assert ticket.title == "工地噪音扰民"
+    assert ticket.description == "夜里施工。"

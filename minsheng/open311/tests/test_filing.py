@@ -358,3 +358,31 @@ def test_nul_characters_in_a_filing_are_a_400_and_write_nothing(
 
     assert response.status_code == 400
     assert Ticket.objects.count() == 0
+
+
+def test_the_title_is_the_residents_words_never_the_appended_answers(
+    post: Any, good_form: dict[str, Any]
+) -> None:
+    response = post({**good_form, "description": "打桩;--"})
+
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    assert ticket.title == "打桩;--"
+    assert "【" not in ticket.title
+
+
+def test_a_form_that_is_not_utf8_is_400_and_nothing_is_stored(
+    client: Any, good_form: dict[str, Any]
+) -> None:
+    from urllib.parse import urlencode
+
+    body = urlencode({**good_form, "description": "x"}, doseq=True).replace(
+        "description=x", "description=%FF%FE%E5"
+    )
+    response = client.generic(
+        "POST", "/open311/v2/requests.json", body, content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 400
+    assert "UTF-8" in response.json()[0]["description"]
+    assert Ticket.objects.count() == 0
