@@ -220,6 +220,11 @@ def _plain(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "")
 
 
+def ticket_number(value: str) -> str:
+    """A ticket number as typed on a phone, in the form tickets carry (FZ2611270001)."""
+    return re.sub(r"\s+", "", _plain(value)).upper()
+
+
 class TrackForm(forms.Form):
     """A ticket number and the last four digits of the phone it was made from."""
 
@@ -249,7 +254,7 @@ class TrackForm(forms.Form):
     )
 
     def clean_number(self) -> str:
-        return re.sub(r"\s+", "", _plain(self.cleaned_data["number"])).upper()
+        return ticket_number(self.cleaned_data["number"])
 
     def clean_last4(self) -> str:
         value = re.sub(r"\s+", "", _plain(self.cleaned_data["last4"]))

@@ -32,6 +32,7 @@ from minsheng.residents.forms import (
     WhatForm,
     WhereForm,
     WhoForm,
+    ticket_number,
 )
 from minsheng.tickets import queries as ticket_queries
 from minsheng.tickets.models import Satisfaction, Status, Ticket
@@ -40,7 +41,9 @@ from minsheng.tickets.transitions import WorkflowError
 DRAFT = "m_new"
 SESSION_TICKETS = "m_tickets"  # the numbers a resident proved
 SESSION_FOLLOWING = "m_following"  # numbers followed without owning them: read-only
-MAX_FAILURES = 5
+MAX_FAILURES = 5  # per session, and per address for one ticket
+MAX_FAILURES_PER_TICKET = 20  # from anywhere: 10,000 last-four guesses take days
+MAX_FAILURES_PER_ADDRESS = 100  # many tickets from one address: a scan, not a neighbour
 WINDOW_SECONDS = 15 * 60
 MISMATCH = gettext_lazy("工单编号或手机号后四位不正确")
 TOO_MANY = gettext_lazy("尝试次数过多，请 15 分钟后再试")
@@ -273,20 +276,32 @@ def _similar(draft: filing.Draft) -> list[dict[str, Any]]:
 # --- following one's ticket: /m/track/, /m/t/<number>/ -----------------------------
 
 
-def _throttle_keys(request: HttpRequest) -> list[str]:
+def _throttle_keys(request: HttpRequest, number: str) -> list[tuple[str, int]]:
+    """What a failed try counts against, each with its own limit in the window.
+
+    Guessing is bounded per session and per ticket; an address (a carrier's NAT, a community's
+    Wi-Fi) is locked out only for the ticket it guessed at, or after many tries at many tickets,
+    so one person's mistakes never lock out their neighbours.
+    """
     token = request.session.setdefault("m_client", secrets.token_urlsafe(12))
     # Behind a reverse proxy REMOTE_ADDR is the proxy; the deployment names the real header.
     header = getattr(settings, "MINSHENG_CLIENT_IP_HEADER", "") or "REMOTE_ADDR"
     ip = request.META.get(header, "").split(",")[0].strip() or "unknown"
-    return [f"m-track:session:{token}", f"m-track:ip:{ip}"]
+    number = ticket_number(number)[:24]
+    return [
+        (f"m-track:session:{token}", MAX_FAILURES),
+        (f"m-track:ip-number:{ip}:{number}", MAX_FAILURES),
+        (f"m-track:number:{number}", MAX_FAILURES_PER_TICKET),
+        (f"m-track:ip:{ip}", MAX_FAILURES_PER_ADDRESS),
+    ]
 
 
-def _throttled(keys: list[str]) -> bool:
-    return any((cache.get(key) or 0) >= MAX_FAILURES for key in keys)
+def _throttled(keys: list[tuple[str, int]]) -> bool:
+    return any((cache.get(key) or 0) >= limit for key, limit in keys)
 
 
-def _record_failure(keys: list[str]) -> None:
-    for key in keys:
+def _record_failure(keys: list[tuple[str, int]]) -> None:
+    for key, _limit in keys:
         cache.add(key, 0, WINDOW_SECONDS)
         try:
             cache.incr(key)
@@ -304,7 +319,7 @@ def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        keys = _throttle_keys(request)
+        keys = _throttle_keys(request, request.POST.get("number", ""))
         if _throttled(keys):
             form, status = TrackForm(), 429
             messages.error(request, TOO_MANY)

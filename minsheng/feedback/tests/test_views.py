@@ -448,3 +448,25 @@ def test_a_ticket_without_a_provable_contact_is_not_reachable(
 
     assert response.status_code == 200  # the form again, with its error
     assert client.get(reverse("resident_ticket", args=[ticket.number])).status_code != 200
+
+
+def test_five_failures_at_one_ticket_do_not_lock_out_a_neighbour_at_the_same_address(
+    make_ticket: Any, dispatched: Any
+) -> None:
+    """One carrier NAT or community Wi-Fi: a mistyping neighbour blocks only the ticket tried."""
+    other = make_ticket(title="路灯不亮")
+    for _ in range(5):
+        track(Client(), other.number, "0000", REMOTE_ADDR="203.0.113.9")
+
+    neighbour = track(Client(), dispatched.number, "5678", REMOTE_ADDR="203.0.113.9")
+
+    assert neighbour.status_code == 302
+
+
+def test_guesses_at_one_ticket_from_many_addresses_are_bounded_too(dispatched: Any) -> None:
+    for n in range(20):
+        track(Client(), dispatched.number, "0000", REMOTE_ADDR=f"198.51.100.{n}")
+
+    response = track(Client(), dispatched.number, "5678", REMOTE_ADDR="192.0.2.1")
+
+    assert response.status_code == 429
