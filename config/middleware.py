@@ -4,6 +4,7 @@ each kind of client reads (HTML for people, JSON for the API, Open311's error li
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 
@@ -82,6 +83,18 @@ def _utf8(raw: bytes) -> bool:
     except (UnicodeDecodeError, ValueError):
         return False
     return True
+
+
+class ContentSecurityPolicy:
+    """The Content-Security-Policy header (settings.MINSHENG_CSP) on every page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.MINSHENG_CSP)
+        return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

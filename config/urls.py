@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from minsheng.accounts.forms import ThrottledLogin
 from minsheng.desk import views as desk
 from minsheng.lib.extensions import programmes
 from minsheng.ops.views import healthz
@@ -23,7 +24,7 @@ def _programme_urls() -> list[URLPattern | URLResolver]:
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledLogin), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,41 @@
+"""The staff login form, throttled (accounts.throttle)."""
+
+import math
+import time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts import throttle
+
+
+def client_address(request: Any) -> str:
+    # Behind a reverse proxy REMOTE_ADDR is the proxy; the deployment names the real header.
+    header = getattr(settings, "MINSHENG_CLIENT_IP_HEADER", "") or "REMOTE_ADDR"
+    return request.META.get(header, "").split(",")[0].strip() or "unknown"
+
+
+class ThrottledLogin(AuthenticationForm):
+    """Django's login form; a locked name or address is refused before the password is read."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        address = client_address(self.request)
+        now = time.time()
+        wait = throttle.locked_for(username, address, now=now)
+        if wait > 0:
+            raise forms.ValidationError(
+                _("登录失败次数过多，账号已暂时锁定，请 %(minutes)s 分钟后再试。")
+                % {"minutes": math.ceil(wait / 60)},
+                code="locked",
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.failed(username, address, now=now)
+            raise
+        throttle.succeeded(username)
+        return cleaned
