@@ -4,11 +4,11 @@ Every POST runs once per Idempotency-Key (`idempotency`: new tickets arriving to
 written together); every error has the ErrorOut shape.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Path, Query, Schema
+from ninja import Header, NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import Field
 
@@ -207,4 +207,4 @@ for _endpoint in actions.ENDPOINTS:
 # Programmes' endpoints, each a Router declared in its apps.py (docs/extending.md).
 for _programme in programmes():
     if _programme.api_router:
-        api.add_router("", resolve(_programme.api_router))
+        api.add_router("", cast(Router, resolve(_programme.api_router)))
