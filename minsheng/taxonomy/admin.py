@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from minsheng.taxonomy.models import Category
 
@@ -13,10 +15,10 @@ class GroupFilter(admin.SimpleListFilter):
         groups = Category.objects.filter(parent__isnull=True).order_by("sort_order", "code")
         return [(str(g.pk), g.name) for g in groups]
 
-    def queryset(self, request: object, queryset: object) -> object:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Category]) -> QuerySet[Category]:
         value = self.value()
         if value and value.isdigit():
-            return queryset.filter(parent_id=int(value))  # type: ignore[attr-defined]
+            return queryset.filter(parent_id=int(value))
         return queryset
 
 
