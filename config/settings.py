@@ -188,7 +188,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "minsheng" / "static"]
-STATIC_ROOT = Path(env("MINSHENG_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATIC_ROOT: Path | None = Path(env("MINSHENG_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 MEDIA_ROOT = Path(env("MINSHENG_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
 STORAGES = {

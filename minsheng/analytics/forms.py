@@ -42,9 +42,9 @@ class PeriodForm(forms.Form):
     def __init__(self, *args: Any, areas: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.areas = {u.code: u for u in areas}
-        self.fields["area"].choices = [("", _("全部"))] + [
-            (code, unit.name) for code, unit in self.areas.items()
-        ]
+        area = self.fields["area"]
+        assert isinstance(area, forms.ChoiceField)
+        area.choices = [("", _("全部"))] + [(code, unit.name) for code, unit in self.areas.items()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -87,7 +87,7 @@ class MapForm(PeriodForm):
 
     def choice(self, name: str) -> str:
         value = self.cleaned_data.get(name) if self.is_valid() else ""
-        return value or self.fields[name].choices[0][0]  # type: ignore[attr-defined,index]
+        return value or self.fields[name].choices[0][0]  # type: ignore[attr-defined]  # ChoiceFields
 
 
 class TopicForm(forms.Form):

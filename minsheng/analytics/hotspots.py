@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 EARTH_RADIUS_M = 6_371_000.0
 
@@ -101,7 +102,7 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _vectors(texts: Sequence[str]) -> object:
+def _vectors(texts: Sequence[str]) -> Any:  # a scipy.sparse matrix (scipy has no types)
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     # Character bi- and tri-grams: Chinese needs no word segmentation for this to work.
@@ -159,7 +160,7 @@ def cluster_similar(
             placed = None not in (item.lon, item.lat, peer.lon, peer.lat)
             if placed and distance_m(item.lon, item.lat, peer.lon, peer.lat) > radius_m:  # type: ignore[arg-type]
                 continue
-            similarity = float(matrix[index].multiply(matrix[other]).sum())  # type: ignore[attr-defined]
+            similarity = float(matrix[index].multiply(matrix[other]).sum())
             if similarity < min_similarity:
                 continue
             a, b = root(index), root(other)
@@ -179,9 +180,9 @@ def cluster_similar(
     return sorted(clusters, key=lambda c: (-len(c.numbers), c.numbers[0]))
 
 
-def _cluster(chosen: list[Item], matrix: object, rows: list[int], similarity: float) -> Cluster:
-    centroid = matrix[rows].mean(axis=0)  # type: ignore[index]
-    closeness = (matrix[rows] @ centroid.T).A.ravel()  # type: ignore[index]
+def _cluster(chosen: list[Item], matrix: Any, rows: list[int], similarity: float) -> Cluster:
+    centroid = matrix[rows].mean(axis=0)
+    closeness = (matrix[rows] @ centroid.T).A.ravel()
     medoid = chosen[int(closeness.argmax())]
     placed = [i for i in chosen if i.lon is not None and i.lat is not None]
     return Cluster(

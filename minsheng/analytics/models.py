@@ -4,13 +4,15 @@
 was built: a unit reads the rows under its own path, the centre reads them all.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-def _unit(name: str, **extra: object) -> models.ForeignKey:
+def _unit(name: str, **extra: Any) -> models.ForeignKey:
     return models.ForeignKey(
         "orgs.Unit",
         verbose_name=name,

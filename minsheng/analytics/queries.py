@@ -1,6 +1,6 @@
 """Read side of analytics: every read is scoped (the centre sees the city, a unit its subtree)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from minsheng.accounts.models import User
 from minsheng.analytics.models import (
@@ -128,7 +129,9 @@ def _in_area(rows: QuerySet[Any], area: Unit | None) -> QuerySet[Any]:
     return rows.filter(street=area)
 
 
-def _pairs(rows: QuerySet[Any], key: str, labels: dict[Any, str] | None = None) -> list[dict]:
+def _pairs(
+    rows: QuerySet[Any], key: str, labels: Mapping[Any, str | Promise] | None = None
+) -> list[dict]:
     totals = rows.values(key).annotate(n=Sum("count")).order_by("-n", key)
     return [
         {"name": str((labels or {}).get(r[key], r[key] or "未知")), "value": r["n"]} for r in totals

@@ -108,7 +108,7 @@ def rebuild_volume(geo: Geography) -> tuple[int, int]:
     for row in grouped:
         district, street, community = geo.areas(row["place_id"])
         path = row["unit__path"] or ""
-        key = (row["day"], district, street, community, row["category_id"])
+        key: tuple[Any, ...] = (row["day"], district, street, community, row["category_id"])
         key += (row["category__parent_id"], row["channel"], row["request_type"], path)
         daily[key] += row["n"]
         hourly[(row["day"], row["hour"], district, street, path)] += row["n"]
@@ -204,8 +204,8 @@ def rebuild_open(geo: Geography, *, now: datetime) -> int:
     for row in grouped:
         district, street, _ = geo.areas(row["place_id"])
         key = (district, street, row["category__parent_id"], row["unit__path"] or "")
-        for i, name in enumerate(("n", "soon", "late")):
-            counts[key][i] += row[name]
+        for i, n in enumerate((row["n"], row["soon"], row["late"])):
+            counts[key][i] += n
     return _write(
         OpenSnapshot,
         (

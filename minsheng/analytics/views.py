@@ -2,6 +2,7 @@
 未诉先办. They read the aggregates; the few writes go through `refresh`."""
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -270,7 +271,7 @@ def adopt(request: Request) -> HttpResponse:
                 return redirect("analytics:topic", month=f"{topic.month:%Y-%m}")
     else:
         today = timezone.localdate()
-        initial = {"month": today.strftime("%Y-%m"), "source": key}
+        initial: dict[str, Any] = {"month": today.strftime("%Y-%m"), "source": key}
         if source is not None:
             initial["title"] = source.title
             initial["description"] = _(
@@ -320,7 +321,7 @@ def save_action(request: Request, month: str, pk: int | None = None) -> HttpResp
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         try:
             refresh.save_action(item, action=action, by=request.user, **form.cleaned_data)

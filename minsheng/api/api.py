@@ -11,7 +11,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Path, Query, Schema
+from ninja import Header, NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from pydantic import Field
@@ -249,4 +249,4 @@ for _endpoint in actions.ENDPOINTS:
 # Programmes' endpoints, each a Router declared in its apps.py (docs/extending.md).
 for _programme in programmes():
     if _programme.api_router:
-        api.add_router("", resolve(_programme.api_router))
+        api.add_router("", cast(Router, resolve(_programme.api_router)))

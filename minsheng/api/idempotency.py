@@ -39,6 +39,7 @@ def respond(
     cause and retry with the same key.
     """
     digest = _digest(request, key)
+    assert key is not None  # checked by _digest
     try:
         with transaction.atomic():
             record = _recorded(api_key, key)

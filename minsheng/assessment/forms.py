@@ -44,7 +44,7 @@ class ExclusionForm(forms.Form):
             self.fields["unit"].required = False
             self.fields["unit"].initial = self.only_unit
 
-    def clean_unit(self) -> Unit:
+    def clean_unit(self) -> Unit | None:
         return self.cleaned_data.get("unit") or self.only_unit
 
 

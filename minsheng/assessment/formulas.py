@@ -133,10 +133,10 @@ def facts_from_timeline(events: Iterable[Event]) -> list[Fact]:
             add_co(data.get("cohandlers", ()), e.at)
         elif a == Action.ADD_COHANDLER:
             add_co(data.get("cohandlers", ()), e.at)
-        elif a == Action.COHANDLER_ACCEPT and (code := data.get("cohandler")) in co_added:
+        elif a == Action.COHANDLER_ACCEPT and (code := data.get("cohandler", "")) in co_added:
             _, replied = co_answers.get(code, (False, False))
             co_answers[code] = (e.at - co_added[code] <= DAY, replied)
-        elif a == Action.COHANDLER_REPLY and (code := data.get("cohandler")) in co_added:
+        elif a == Action.COHANDLER_REPLY and (code := data.get("cohandler", "")) in co_added:
             accepted, _ = co_answers.get(code, (False, False))
             co_answers[code] = (accepted, not data.get("late", False))
         elif current is None:

@@ -67,7 +67,7 @@ class ScoringPolicy(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValidationError("考核规则不能修改，只能发布新版本。")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def weights(self, group: str) -> Weights:
         return Weights(

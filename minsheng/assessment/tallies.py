@@ -6,7 +6,7 @@ instead of every fact row. `scoring` writes through `retallied`; `aggregate` rea
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
@@ -59,7 +59,11 @@ def tally(facts: QuerySet[TicketFact]) -> dict[TallyKey, dict[str, Any]]:
     }
     for name, column in _TALLY_FLAGS.items():
         measures[f"n_{name}"] = Count("pk", filter=held & Q(**{column: True}))
-    rows = facts.values("period", "unit_id", "role").annotate(**measures).order_by()
+    # Measures passed as **kwargs are invisible to the stubs' row type: the rows are plain dicts.
+    rows = cast(
+        "QuerySet[Any, dict[str, Any]]",
+        facts.values("period", "unit_id", "role").annotate(**measures).order_by(),
+    )
     return {
         (r.pop("period"), r.pop("unit_id"), r.pop("role")): {k[2:]: v for k, v in r.items()}
         for r in rows
@@ -83,6 +87,7 @@ def retallied(ticket_ids: list[int]) -> Iterator[None]:
             period__in={k[0] for k in keys}, unit_id__in={k[1] for k in keys}
         )
     }
+    new: list[FactTally]
     changed, new, gone = [], [], []
     for key in keys:
         old, now = before.get(key, {}), after.get(key, {})
@@ -128,9 +133,12 @@ def aggregate(period: str, *, roles: Iterable[str], as_of: datetime) -> dict[int
     roles = list(roles)
     sums: dict[str, Any] = {f"n_{name}": Sum(name) for name in TALLY_COUNTS}
     rows = (
-        FactTally.objects.filter(period=period, role__in=roles)
-        .values("unit_id")
-        .annotate(**sums, n_until=Max("pending_until"))
+        cast(
+            "QuerySet[Any, dict[str, Any]]",  # as in `tally`
+            FactTally.objects.filter(period=period, role__in=roles)
+            .values("unit_id")
+            .annotate(**sums, n_until=Max("pending_until")),
+        )
         .filter(n_facts__gt=0)
         .order_by()
     )
@@ -185,10 +193,11 @@ def aggregate_facts(
     }
     for name, column in flag.items():
         measures[f"n_{name}"] = Count("pk", filter=held & Q(**{column: True}))
-    rows = (
+    rows = cast(
+        "QuerySet[Any, dict[str, Any]]",  # as in `tally`
         TicketFact.objects.filter(period=period, role__in=list(roles))
         .values("unit_id")
         .annotate(**measures)
-        .order_by()
+        .order_by(),
     )
     return {r.pop("unit_id"): {k[2:]: v for k, v in r.items()} for r in rows}

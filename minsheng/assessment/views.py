@@ -114,7 +114,7 @@ def ranking(request: Request) -> HttpResponse:
                 {
                     "s": r,
                     "cells": _cells(r, r.unit.code, sp.period)
-                    if r.unit_id in openable
+                    if sp is not None and r.unit_id in openable
                     else _cells(r),
                     "open": r.unit_id in openable,
                 }
@@ -282,7 +282,7 @@ def _decide(request: Request, row: Any, decide: Any, back: str) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, errors[0])
+            messages.error(request, str(errors[0]))
         return redirect(back)
     try:
         decide(

@@ -81,7 +81,7 @@ CATEGORY_WEIGHTS = (
 RESIDENTS = 460
 PHONE_PREFIX = "1390000"  # 1390000xxxx: clearly not real numbers
 DATA = Path(__file__).resolve().parent / "data"
-TYPE_MARKERS = {  # words that make a template fit a request type better
+TYPE_MARKERS: dict[str, tuple[str, ...]] = {  # words that make a template fit a request type better
     RequestType.PRAISE: ("表扬", "感谢"),
     RequestType.CONSULT: ("请问", "怎么", "？"),
     RequestType.SUGGESTION: ("建议", "希望"),
@@ -210,8 +210,9 @@ class History:
         self.supervisor = self.users["supervisor"]
         units = list(Unit.objects.all())
         self.by_code = {u.code: u for u in units}
-        self.by_id = {u.pk: u for u in units}
-        self.children: dict[int, list[Unit]] = {}
+        # Both are looked up by parent_id (typed int | None), of units that have a parent.
+        self.by_id: dict[int | None, Unit] = {u.pk: u for u in units}
+        self.children: dict[int | None, list[Unit]] = {}
         for u in units:
             if u.parent_id is not None:
                 self.children.setdefault(u.parent_id, []).append(u)

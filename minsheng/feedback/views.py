@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.feedback.forms import RatingForm
 from minsheng.feedback.visits import rate
 from minsheng.tickets import queries, transitions
@@ -31,10 +32,10 @@ def visit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def phone_visit(request: HttpRequest, number: str) -> HttpResponse:
+def phone_visit(request: Request, number: str) -> HttpResponse:
     """An agent records the rating the resident gave on a return-visit call (电话回访)."""
-    ticket = get_object_or_404(queries.visible_to(request.user), number=number)  # type: ignore[arg-type]
-    if Action.VISIT not in transitions.allowed_actions(request.user, ticket):  # type: ignore[arg-type]
+    ticket = get_object_or_404(queries.visible_to(request.user), number=number)
+    if Action.VISIT not in transitions.allowed_actions(request.user, ticket):
         raise PermissionDenied("您不能为这张工单登记回访。")
     form = RatingForm(request.POST)
     if not form.is_valid():
@@ -49,7 +50,7 @@ def phone_visit(request: HttpRequest, number: str) -> HttpResponse:
             resolved=form.cleaned_data["resolved"],
             comment=form.cleaned_data["comment"],
             agent=request.user,
-        )  # type: ignore[arg-type]
+        )
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

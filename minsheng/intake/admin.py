@@ -17,7 +17,7 @@ class RowInline(admin.TabularInline):
     model = ImportRow
     extra = 0
     can_delete = False
-    fields = ["row_number", "ticket", "key"]
+    fields = ("row_number", "ticket", "key")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

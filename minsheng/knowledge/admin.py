@@ -14,7 +14,7 @@ class RevisionInline(admin.TabularInline):
     model = ArticleRevision
     extra = 0
     can_delete = False
-    fields = ["version", "saved_at", "saved_by", "title", "is_active"]
+    fields = ("version", "saved_at", "saved_by", "title", "is_active")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:

@@ -1,5 +1,7 @@
 """Staff pages of the knowledge base: search, read, write. Centre staff only."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -46,7 +48,7 @@ def edit(request: Request, pk: int | None = None) -> HttpResponse:
     """Write a new article, or a new version of one."""
     _require_editor(request)
     article = get_object_or_404(Article, pk=pk) if pk is not None else None
-    initial = {"is_active": True}
+    initial: dict[str, Any] = {"is_active": True}
     if article is not None:
         initial = {
             "title": article.title,

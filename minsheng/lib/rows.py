@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.db import connection, models
-from django.db.models import Field, Model, signals
+from django.db.models import Field, ForeignObjectRel, Model, signals
 
 M = TypeVar("M", bound=Model)
 
@@ -76,7 +76,7 @@ _MAX_PARAMETERS = 65535  # PostgreSQL's limit per statement; SQLite's is lower (
 
 def _insert(objs: Sequence[Model], match: tuple[str, ...]) -> None:
     sql, fields = _insert_statement(type(objs[0]), connection.vendor, len(objs), match)
-    values = []
+    values: list[Any] = []
     for obj in objs:
         for field, as_is in fields:
             if as_is is not None:
@@ -138,14 +138,21 @@ def _insert_statement(
     model: type[Model], vendor: str, count: int, match: tuple[str, ...]
 ) -> tuple[str, Prepared]:
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    names = ", ".join(_quoted(f) for f in fields)
     tuples = ", ".join([f"({placeholders(len(fields))})"] * count)
     returning = [model._meta.pk] + [model._meta.get_field(name) for name in match]
-    returned = ", ".join(connection.ops.quote_name(f.column) for f in returning)
+    returned = ", ".join(_quoted(f) for f in returning)
     table = connection.ops.quote_name(model._meta.db_table)
     # Names come from the model's own meta, values are parameters.
     statement = f"INSERT INTO {table} ({names}) VALUES {tuples} RETURNING {returned}"  # noqa: S608
     return statement, [(f, _as_is(f)) for f in fields]
+
+
+def _quoted(field: Field[Any, Any] | ForeignObjectRel) -> str:
+    """A concrete field's column, quoted."""
+    assert isinstance(field, Field), f"{field} is not a concrete field"
+    assert field.column, f"{field} has no column"
+    return connection.ops.quote_name(field.column)
 
 
 def _as_is(field: Field[Any, Any]) -> type | None:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -122,7 +123,13 @@ def to_centre(
     members = User.objects.filter(memberships__role__in=list(roles), is_active=True).distinct()
     messages = []
     for user in members:
-        common = {"kind": kind, "body": body, "user": user, "unit": unit, "url": url}
+        common: dict[str, Any] = {
+            "kind": kind,
+            "body": body,
+            "user": user,
+            "unit": unit,
+            "url": url,
+        }
         messages.append(
             Message(channel=C.INAPP, dedupe_key=f"{key}:u{user.pk}", ticket_number=number, **common)
         )

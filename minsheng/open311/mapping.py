@@ -156,7 +156,7 @@ def notes(row: Row, events: list[Event]) -> list[dict[str, Any]]:
     for event in events:
         if event.action not in PUBLIC_LABELS:
             continue
-        label = str(PUBLIC_LABELS[event.action])
+        label = str(PUBLIC_LABELS[Action(event.action)])
         if event.action == Action.DISPATCH and event.unit_name:
             label = f"已派单至{event.unit_name}"
         elif event.action == Action.VISIT and event.satisfaction in SATISFACTION:

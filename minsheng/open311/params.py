@@ -147,6 +147,7 @@ def _when(raw: str, name: str, problems: list[str], *, end_of_day: bool = False)
     raw = raw.strip()
     if not raw:
         return None
+    value: datetime | None
     try:
         if _DATE.match(raw) and (day := parse_date(raw)) is not None:
             value = datetime.combine(day, time.max if end_of_day else time.min)
@@ -174,10 +175,11 @@ def _bbox(raw: str, problems: list[str]) -> tuple[float, float, float, float] | 
     if not raw.strip():
         return None
     parts = [_number(p) for p in raw.split(",")]
-    if len(parts) != 4 or any(p is None for p in parts):
+    numbers = [p for p in parts if p is not None]
+    if len(parts) != 4 or len(numbers) != 4:
         problems.append("bbox must be min_lon,min_lat,max_lon,max_lat")
         return None
-    min_lon, min_lat, max_lon, max_lat = parts  # type: ignore[misc]
+    min_lon, min_lat, max_lon, max_lat = numbers
     if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
         problems.append("bbox must be min_lon,min_lat,max_lon,max_lat within WGS-84 ranges")
         return None

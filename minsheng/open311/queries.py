@@ -74,8 +74,8 @@ def services() -> list[dict[str, Any]]:
             name=c.name,
             description=c.description,
             keywords=c.keywords,
-            group=c.parent.name,  # type: ignore[union-attr]
-            metadata=c.has_attributes,  # type: ignore[attr-defined]
+            group=c.parent.name,  # type: ignore[union-attr]  # leaves have a parent
+            metadata=c.has_attributes,
         )
         for c in leaves.order_by("parent__sort_order", "parent__code", "sort_order", "code")
     ]

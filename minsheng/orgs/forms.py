@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +31,10 @@ _KIND_ORDER = [
     Unit.Kind.COMMUNITY,
     Unit.Kind.GRID,
 ]
-_KIND_GROUP = {Unit.Kind.TOWNSHIP: Unit.Kind.STREET, Unit.Kind.VILLAGE: Unit.Kind.COMMUNITY}
+_KIND_GROUP: dict[str, str] = {
+    Unit.Kind.TOWNSHIP: Unit.Kind.STREET,
+    Unit.Kind.VILLAGE: Unit.Kind.COMMUNITY,
+}
 _NAMED_WITH_PARENT = {
     Unit.Kind.STREET,
     Unit.Kind.TOWNSHIP,
@@ -38,7 +42,7 @@ _NAMED_WITH_PARENT = {
     Unit.Kind.VILLAGE,
     Unit.Kind.GRID,
 }
-_GROUP_LABEL = {
+_GROUP_LABEL: dict[str, str | Promise] = {
     Unit.Kind.DISTRICT: _("区"),
     Unit.Kind.STREET: _("街道 / 乡镇"),
     Unit.Kind.DEPARTMENT: _("职能部门"),
@@ -91,7 +95,7 @@ class UnitField(forms.ChoiceField):
         self.units = {str(u.pk): u for u in units}
         self.choices = [("", gettext("——请选择——")), *unit_choices(units, kinds=kinds)]
 
-    def clean(self, value: Any) -> Unit | None:  # type: ignore[override]
+    def clean(self, value: Any) -> Unit | None:
         value = super().clean(value)
         return self.units[value] if value else None
 
@@ -109,5 +113,5 @@ class UnitsField(forms.MultipleChoiceField):
         self.units = {str(u.pk): u for u in units}
         self.choices = unit_choices(units)
 
-    def clean(self, value: Any) -> list[Unit]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[Unit]:
         return [self.units[v] for v in super().clean(value)]

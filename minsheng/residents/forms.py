@@ -67,7 +67,9 @@ class WhatForm(forms.Form):
     def __init__(self, *args: Any, leaves: list[catalogue.Leaf], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.leaves = leaves
-        self.fields["category"].choices = [
+        category = self.fields["category"]
+        assert isinstance(category, forms.ChoiceField)
+        category.choices = [
             (UNKNOWN, _("不知道选哪个")),
             *((str(leaf.pk), leaf.name) for leaf in leaves),
         ]
@@ -88,6 +90,7 @@ class WhatForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         choice, kind = data.get("category"), data.get("request_type")
         if not choice or not kind:
             return data
@@ -139,7 +142,9 @@ class WhereForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.areas = areas
         self.streets = {str(s.pk): s for s in streets}
-        self.fields["street"].choices = [
+        street = self.fields["street"]
+        assert isinstance(street, forms.ChoiceField)
+        street.choices = [
             ("", _("不清楚")),
             *((str(s.pk), f"{s.parent.name if s.parent else ''} {s.name}") for s in streets),
         ]
@@ -150,6 +155,7 @@ class WhereForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if self.errors:
             return data
         lon, lat, address = data.get("lon"), data.get("lat"), data.get("address", "")

@@ -32,7 +32,7 @@ class Area:
     geometry: BaseGeometry
 
 
-def area(pk: int, name: str, kind: str, path: str, boundary: dict[str, Any]) -> Area | None:
+def area(pk: int, name: str, kind: str, path: str, boundary: dict[str, Any] | None) -> Area | None:
     """An Area from a unit's fields, or None when its boundary is not a usable polygon."""
     try:
         geometry = shape(boundary)

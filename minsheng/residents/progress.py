@@ -6,6 +6,7 @@ Plain rules over a ticket's status and its last rating; no database.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,14 +20,14 @@ UNSATISFIED_NOTE = gettext_lazy("您的意见已提交，热线中心将核实�
 
 @dataclass(frozen=True)
 class Step:
-    label: str
+    label: str | Promise
     state: str  # "done", "current" or ""
-    note: str = ""
+    note: str | Promise = ""
 
 
 @dataclass(frozen=True)
 class PublicEvent:
-    label: str
+    label: str | Promise
     at: datetime
     text: str = ""
     rating: str = ""

@@ -192,7 +192,7 @@ def follow(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("residents:who")
     form = FollowForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["phone"][0])
+        messages.error(request, str(form.errors["phone"][0]))
         return redirect("residents:who")
     filing.follow(ticket, phone=form.cleaned_data["phone"])
     filing.discard_photo(draft.get("photo", ""))

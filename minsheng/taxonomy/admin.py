@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from minsheng.lib.forms import row_id
 from minsheng.taxonomy.models import Category
@@ -14,10 +16,10 @@ class GroupFilter(admin.SimpleListFilter):
         groups = Category.objects.filter(parent__isnull=True).order_by("sort_order", "code")
         return [(str(g.pk), g.name) for g in groups]
 
-    def queryset(self, request: object, queryset: object) -> object:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Category]) -> QuerySet[Category]:
         value = row_id(self.value())
         if value is not None:
-            return queryset.filter(parent_id=value)  # type: ignore[attr-defined]
+            return queryset.filter(parent_id=value)
         return queryset
 
 

@@ -14,7 +14,7 @@ def leaf_choices(categories: Iterable[Category]) -> Choices:
     for leaf in categories:
         if leaf.parent is None:
             continue
-        groups.setdefault(leaf.parent_id, (leaf.parent.name, []))[1].append(
+        groups.setdefault(leaf.parent.pk, (leaf.parent.name, []))[1].append(
             (str(leaf.pk), leaf.name)
         )
     return [(name, options) for name, options in groups.values()]

@@ -8,13 +8,15 @@ import csv
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.functional import Promise
 
 from minsheng.lib.extensions import CategorySpec
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category, RequestType
 
 DATA = Path(__file__).resolve().parent / "data"
-REQUEST_TYPES = {rt.label: rt.value for rt in RequestType}  # 咨询 -> consult, …
+# 咨询 -> consult, …
+REQUEST_TYPES: dict[str | Promise, str] = {rt.label: rt.value for rt in RequestType}
 
 
 def request_types(words: str) -> list[str]:

@@ -32,7 +32,7 @@ def next_number(at: datetime) -> str:
 def next_numbers(at: datetime, count: int) -> list[str]:
     """Issue the day's next `count` numbers with one statement, in order."""
     key = f"{settings.MINSHENG_CITY_PREFIX}{timezone.localtime(at):%y%m%d}"
-    params = [key, count, count]
+    params: list[str | int] = [key, count, count]
     if connection.vendor == "postgresql" and settings.MINSHENG_NUMBERING_OWN_CONNECTION:
         last = _draw_on_own_connection(params)
     else:
@@ -50,7 +50,7 @@ def close() -> None:
         _own.connection = None
 
 
-def _draw_on_own_connection(params: list[object]) -> int:
+def _draw_on_own_connection(params: list[str | int]) -> int:
     for attempt in (1, 2):
         own = _connection()
         try:

@@ -4,11 +4,12 @@ Returns, extensions, pauses, chasing and internal notes are the staff's business
 event says who acted.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.tickets.names import Action
 
-PUBLIC_LABELS = {
+PUBLIC_LABELS: dict[Action, str | Promise] = {
     Action.RECEIVE: _("已受理诉求"),
     Action.ANSWER: _("已直接答复，办结"),
     Action.DISPATCH: _("已派单至承办单位"),

@@ -406,6 +406,7 @@ def attach(
         kind = files.check(upload)
     except ValueError as error:
         raise WorkflowError(str(error)) from error
+    assert upload.size is not None  # files.check refused uploads without a size
     name = (upload.name or "附件")[-200:]
     attachment = Attachment(
         ticket=t,

@@ -161,9 +161,9 @@ def deliver_due(*, now: datetime | None = None, limit: int = 100) -> dict[str, i
 @transaction.atomic
 def _claim(now: datetime, limit: int) -> list[Delivery]:
     """Take due deliveries under a lease, skipping rows another worker holds."""
-    locking = {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+    skip = connection.features.has_select_for_update_skip_locked
     due = list(
-        Delivery.objects.select_for_update(**locking)
+        Delivery.objects.select_for_update(skip_locked=skip)
         .filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")[:limit]
     )

@@ -1,4 +1,5 @@
-from typing import Any
+from collections.abc import Generator
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -17,7 +18,11 @@ class Command(BaseCommand):
         if options["ticket"]:
             tickets = tickets.filter(number=options["ticket"])
         checked = 0
-        rows = tickets.values_list("pk", "number", "status").iterator(chunk_size=2000)
+        # iterator() returns a generator (the stubs say Iterator), hence close() below.
+        rows = cast(
+            Generator[tuple[int, str, str], None, None],
+            tickets.values_list("pk", "number", "status").iterator(chunk_size=2000),
+        )
         try:
             for ticket_id, number, status in rows:
                 self._check(ticket_id, number, status)
