@@ -55,14 +55,17 @@ def test_supervisor_cannot_submit_a_request(
     assert Ticket.objects.count() == 0
 
 
-def test_agents_intake_creates_exactly_one_ticket_and_one_event(
+def test_agents_intake_creates_exactly_one_ticket_received_and_held_for_a_dispatcher(
     client: Any, agent: Any, form_data: dict[str, Any], city: dict[str, Any]
 ) -> None:
     response = _post(client, agent, form_data)
     ticket = Ticket.objects.get()
     assert response.status_code == 302
     assert response.url == ticket.get_absolute_url()
-    assert TicketEvent.objects.count() == 1
+    # No dispatch rule covers it: received, then held for a dispatcher with the reason (#12).
+    events = list(TicketEvent.objects.order_by("seq").values_list("action", "data"))
+    assert [action for action, _ in events] == ["receive", "hold"]
+    assert events[1][1]["reason"] == "no_rule"
     assert ticket.status == Status.RECEIVED
     assert ticket.resident.phone == "13905912345"
     assert ticket.resident.name == "林女士"

@@ -65,9 +65,8 @@ def test_a_resident_files_on_a_phone_in_large_type_tapping_the_map(
     page.wait_for_selector(".m-map path.leaflet-interactive, .m-map svg path")
     box = page.locator("#m-map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function(
-        "document.querySelector('[data-located]').textContent.startsWith('已选择')"
-    )
+    # A selector, not wait_for_function: the page's CSP forbids evaluating strings.
+    page.wait_for_selector("[data-located]:has-text('已选择')")
     assert page.input_value("#id_lon")
     assert page.input_value("#id_lat")
     shot(page, "m-new-2-where")
