@@ -30,6 +30,7 @@ SMOKE: dict[str, tuple[list[str], list[str]]] = {
         ["--train", "2000", "--predict", "100", "--texts", "500", "--points", "2000"],
         ["predict_per_second", "locate_texts_per_second", "locate_points_per_second"],
     ),
+    "hotspots": (["--sizes", "300"], ["sizes"]),
     "route_waiting": (["--tickets", "100"], ["tickets", "seconds"]),
     "intake_load": (
         ["--door", "api", "--seconds", "2", "--clients", "2", "--warmup", "0.5"],

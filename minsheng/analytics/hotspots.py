@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 EARTH_RADIUS_M = 6_371_000.0
 
 
@@ -124,60 +126,121 @@ def cluster_similar(
 ) -> list[Cluster]:
     """Group requests that are alike (char n-gram TF-IDF cosine ≥ min_similarity), close
     (≤ radius_m, or the same area when a request has no coordinates) and near in time
-    (≤ window apart), linked transitively; groups of at least min_size, largest first."""
-    if len(items) < max(2, min_size):
+    (≤ window apart), linked transitively; groups of at least min_size, largest first.
+
+    Similarities are sparse matrix products over blocks of rows, never a Python loop over
+    pairs: a street's 1,000 requests without coordinates take well under a second.
+    """
+    n = len(items)
+    if n < max(2, min_size):
         return []
     matrix = _vectors([f"{i.title} {i.text}" for i in items])
-    # Only pairs in neighbouring cells can be within the radius: the comparison stays local.
-    size_deg = max(radius_m / 111_000.0, 1e-4)
-    cells: dict[object, list[int]] = defaultdict(list)
-    for index, item in enumerate(items):
-        placed = item.lon is not None and item.lat is not None
-        cells[_cell(item, size_deg) if placed else ("area", item.area)].append(index)
-    parent = list(range(len(items)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    links: dict[int, list[float]] = defaultdict(list)
-    for index, item in enumerate(items):
-        if item.lon is None or item.lat is None:
-            neighbours = cells[("area", item.area)] if item.area else []
-        else:
-            cx, cy = _cell(item, size_deg)
-            neighbours = [
-                j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in cells[(cx + dx, cy + dy)]
-            ]
-        for other in neighbours:
-            if other <= index:
-                continue
-            peer = items[other]
-            if abs(peer.at - item.at) > window:
-                continue
-            placed = None not in (item.lon, item.lat, peer.lon, peer.lat)
-            if placed and distance_m(item.lon, item.lat, peer.lon, peer.lat) > radius_m:  # type: ignore[arg-type]
-                continue
-            similarity = float(matrix[index].multiply(matrix[other]).sum())
-            if similarity < min_similarity:
-                continue
-            a, b = root(index), root(other)
-            if a != b:
-                parent[b] = a
-            links[index].append(similarity)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for index in range(len(items)):
-        groups[root(index)].append(index)
+    links = _Links(items)
+    for rows, cols, placed in _neighbourhoods(items, radius_m):
+        for start in range(0, len(rows), BLOCK_ROWS):
+            block = rows[start : start + BLOCK_ROWS]
+            found = (matrix[block] @ matrix[cols].T).tocoo()
+            keep = found.data >= min_similarity
+            i, j, similarity = block[found.row[keep]], cols[found.col[keep]], found.data[keep]
+            keep = i < j
+            i, j, similarity = i[keep], j[keep], similarity[keep]
+            keep = np.abs(links.seconds[i] - links.seconds[j]) <= window.total_seconds()
+            if placed:
+                keep &= _distances_m(links.lons, links.lats, i, j) <= radius_m
+            links.add(i[keep], j[keep], similarity[keep])
     clusters = []
-    for members in groups.values():
+    for members in links.groups():
         if len(members) < min_size:
             continue
         chosen = [items[i] for i in members]
-        sims = [s for i in members for s in links.get(i, [])]
-        clusters.append(_cluster(chosen, matrix, members, sum(sims) / len(sims) if sims else 0.0))
+        clusters.append(_cluster(chosen, matrix, members, links.mean_similarity(members)))
     return sorted(clusters, key=lambda c: (-len(c.numbers), c.numbers[0]))
+
+
+# Rows of one sparse product: bounds memory when a whole street writes the same words.
+BLOCK_ROWS = 512
+
+
+def _neighbourhoods(items: Sequence[Item], radius_m: float) -> Iterable[tuple[Any, Any, bool]]:
+    """(rows, the columns they may link to, whether both have coordinates): a placed request
+    meets those in its own and the eight neighbouring cells, one without coordinates those of
+    its area without coordinates."""
+    size_deg = max(radius_m / 111_000.0, 1e-4)
+    cells: dict[object, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        if item.lon is not None and item.lat is not None:
+            cells[_cell(item, size_deg)].append(index)
+        elif item.area:
+            cells[("area", item.area)].append(index)
+    for key, members in cells.items():
+        rows = np.array(members)
+        if key[0] == "area":
+            yield rows, rows, False
+            continue
+        cx, cy = key  # type: ignore[misc]
+        around = [
+            j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in cells.get((cx + dx, cy + dy), [])
+        ]
+        yield rows, np.array(sorted(around)), True
+
+
+def _distances_m(lons: Any, lats: Any, i: Any, j: Any) -> Any:
+    """Haversine distances in metres between the requests i[k] and j[k] (arrays)."""
+    p1, p2 = np.radians(lats[i]), np.radians(lats[j])
+    dp, dl = p2 - p1, np.radians(lons[j] - lons[i])
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+class _Links:
+    """Linked pairs, kept compact: groups found so far plus the pairs since, and per request
+    the sum and count of its links' similarities (both ends of a link share a group)."""
+
+    COMPACT_AT = 2_000_000
+
+    def __init__(self, items: Sequence[Item]) -> None:
+        n = self.n = len(items)
+        self.label = np.arange(n)
+        self.pending: list[tuple[Any, Any]] = []
+        self.pending_count = 0
+        self.similarity_sum = np.zeros(n)
+        self.link_count = np.zeros(n, dtype=np.int64)
+        self.seconds = np.array([item.at.timestamp() for item in items])
+        self.lons = np.array([item.lon if item.lon is not None else np.nan for item in items])
+        self.lats = np.array([item.lat if item.lat is not None else np.nan for item in items])
+
+    def add(self, i: Any, j: Any, similarity: Any) -> None:
+        np.add.at(self.similarity_sum, i, similarity)
+        np.add.at(self.link_count, i, 1)
+        self.pending.append((i, j))
+        self.pending_count += len(i)
+        if self.pending_count >= self.COMPACT_AT:
+            self._compact()
+
+    def _compact(self) -> None:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        nodes = np.arange(self.n)
+        i = np.concatenate([nodes, *(a for a, _ in self.pending)])
+        j = np.concatenate([self.label, *(b for _, b in self.pending)])
+        graph = coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(self.n, self.n))
+        count, component = connected_components(graph, directed=False)
+        first = np.full(count, self.n)
+        np.minimum.at(first, component, nodes)
+        self.label = first[component]
+        self.pending, self.pending_count = [], 0
+
+    def groups(self) -> list[list[int]]:
+        self._compact()
+        found: dict[int, list[int]] = defaultdict(list)
+        for index, label in enumerate(self.label.tolist()):
+            found[label].append(index)
+        return list(found.values())
+
+    def mean_similarity(self, members: list[int]) -> float:
+        links = int(self.link_count[members].sum())
+        return float(self.similarity_sum[members].sum()) / links if links else 0.0
 
 
 def _cluster(chosen: list[Item], matrix: Any, rows: list[int], similarity: float) -> Cluster:

@@ -75,12 +75,15 @@ class Command(BaseCommand):
         last_run = dict.fromkeys((s.name for s in steps), float("-inf"))
         stop = threading.Event()
         threads = [] if options["batch"] else self.start_services(stop)
+        if not options["batch"]:
+            threads.append(self.start_analytics(stop, refresh_every))
         try:
-            self.loop(options, tasks, steps, last_run, scan_every, refresh_every)
+            self.loop(options, tasks, steps, last_run, scan_every)
         finally:
             stop.set()
             for thread in threads:
-                thread.join(timeout=10)
+                # A refresh still running is abandoned: its transaction rolls back.
+                thread.join(timeout=2)
 
     def loop(
         self,
@@ -89,9 +92,8 @@ class Command(BaseCommand):
         steps: list[WorkerStep],
         last_run: dict[str, float],
         scan_every: float,
-        refresh_every: float,
     ) -> None:
-        last_scan = last_refresh = float("-inf")
+        last_scan = float("-inf")
         while self.running:
             self.failed: list[str] = []  # steps that failed this round
             close_old_connections()
@@ -122,8 +124,7 @@ class Command(BaseCommand):
                     )
                 if sent.sent + sent.failed + sent.retried + sent.expired < options["limit"]:
                     break  # drained for now
-            if self.running and time.monotonic() - last_refresh >= refresh_every:
-                last_refresh = time.monotonic()
+            if options["batch"] and self.running:  # otherwise in its own thread (analytics)
                 self.step("analytics", refresh.refresh_all)
             if self.running:
                 self.step("webhooks", self.webhooks, limit=options["limit"])
@@ -136,6 +137,25 @@ class Command(BaseCommand):
                     raise CommandError(f"这一轮有步骤失败：{'、'.join(self.failed)}（详见日志）")
                 return
             time.sleep(options["interval"])
+
+    def start_analytics(self, stop: threading.Event, every: float) -> threading.Thread:
+        """The dashboards' refresh in a thread of its own: however long it takes, routing,
+        deadlines, notices and webhooks go on; the next one starts `every` seconds after the
+        last one ended, never back to back."""
+
+        def run() -> None:
+            while not stop.is_set():
+                try:
+                    refresh.refresh_all()
+                except Exception:
+                    logger.exception("analytics refresh failed; trying again in %s s", every)
+                finally:
+                    close_old_connections()
+                stop.wait(every)
+
+        thread = threading.Thread(target=run, name="analytics", daemon=True)
+        thread.start()
+        return thread
 
     def start_services(self, stop: threading.Event) -> list[threading.Thread]:
         """The programmes' long-running services (an MQTT subscriber …), each in a thread."""
