@@ -40,11 +40,15 @@ def test_a_hazard_becomes_a_ticket_to_the_responsible_unit(
     visit, new = _visit(gas_campaign, "A-1", street_handler)
     assert new
     (hazard,) = visit.hazards.all()
-    assert hazard.kind == "软管老化" and hazard.state == Hazard.State.OPEN
+    assert hazard.kind == "软管老化"
+    assert hazard.state == Hazard.State.OPEN
     ticket = hazard.ticket
-    assert ticket.status == Status.DISPATCHED and ticket.unit == city["water"]
-    assert ticket.category.code == "PJ-HAZARD" and ticket.channel == "grid"
-    assert "东街88号101" in ticket.description and str(hazard.due) in ticket.description
+    assert ticket.status == Status.DISPATCHED
+    assert ticket.unit == city["water"]
+    assert ticket.category.code == "PJ-HAZARD"
+    assert ticket.channel == "grid"
+    assert "东街88号101" in ticket.description
+    assert str(hazard.due) in ticket.description
     assert hazard.due > hazard.found_on
     assert Target.objects.get(ref="A-1").outcome == "inspected"
 
@@ -52,8 +56,11 @@ def test_a_hazard_becomes_a_ticket_to_the_responsible_unit(
 def test_a_resent_visit_is_recorded_once(gas_campaign: Any, street_handler: Any) -> None:
     first, new = _visit(gas_campaign, "A-1", street_handler, client_id="phone-queue-1")
     again, new_again = _visit(gas_campaign, "A-1", street_handler, client_id="phone-queue-1")
-    assert new and not new_again and again.pk == first.pk
-    assert Visit.objects.count() == 1 and Hazard.objects.count() == 1
+    assert new
+    assert not new_again
+    assert again.pk == first.pk
+    assert Visit.objects.count() == 1
+    assert Hazard.objects.count() == 1
 
 
 def test_a_bad_visit_writes_nothing(
@@ -68,7 +75,8 @@ def test_a_bad_visit_writes_nothing(
         )  # fmt: skip
     with pytest.raises(RuleError, match="排查片区"):
         _visit(gas_campaign, "A-1", guxi_handler)
-    assert Visit.objects.count() == 0 and Hazard.objects.count() == 0
+    assert Visit.objects.count() == 0
+    assert Hazard.objects.count() == 0
 
 
 def test_nobody_at_home_is_counted_and_visited_again(
@@ -100,7 +108,8 @@ def test_the_recheck_closes_the_ticket_through_the_loop(
     inspections.recheck(hazard, passed=True, photo=photo_bytes, note="更换到位", by=street_handler)
     hazard.refresh_from_db()
     hazard.ticket.refresh_from_db()
-    assert hazard.state == Hazard.State.FIXED and hazard.recheck_photo is not None
+    assert hazard.state == Hazard.State.FIXED
+    assert hazard.recheck_photo is not None
     assert hazard.ticket.status == Status.CLOSED
     assert hazard.ticket.ratings.get().resolved is True
     board = queries.campaign_board(gas_campaign, timezone.localdate())
@@ -129,7 +138,8 @@ def test_a_refusal_is_kept_with_its_reason_and_overdue_hazards_are_counted(
         inspections.refuse(one, reason=" ", by=street_handler)
     inspections.refuse(one, reason="房屋将出售", by=street_handler)
     one.refresh_from_db()
-    assert one.state == Hazard.State.REFUSED and one.reason == "房屋将出售"
+    assert one.state == Hazard.State.REFUSED
+    assert one.reason == "房屋将出售"
     later = timezone.localdate() + timedelta(days=60)
     board = queries.campaign_board(gas_campaign, later)
     assert (board.hazards, board.refused, board.overdue) == (2, 1, 1)
@@ -144,6 +154,8 @@ def test_target_import_checks_every_row_first(gas_campaign: Any) -> None:
             {"编号": "B-3", "类型": "商铺", "地址": "鼓西路3号", "社区编码": "350102002"},
         ],
     )
-    assert result.created == 0 and len(result.errors) == 2
-    assert "第 3 行" in result.errors[0] and "第 4 行" in result.errors[1]
+    assert result.created == 0
+    assert len(result.errors) == 2
+    assert "第 3 行" in result.errors[0]
+    assert "第 4 行" in result.errors[1]
     assert gas_campaign.targets.count() == 2

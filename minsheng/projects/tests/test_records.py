@@ -47,7 +47,8 @@ def test_a_list_is_published_only_after_review_and_with_projects(
     gudong_list.refresh_from_db()
     assert gudong_list.state == ProjectList.State.PUBLISHED
     proposal.refresh_from_db()
-    assert proposal.state == "adopted" and project.title in proposal.answer
+    assert proposal.state == "adopted"
+    assert project.title in proposal.answer
     assert [e.action for e in Event.objects.filter(plist=gudong_list).order_by("pk")] == [
         "open", "submit", "return", "add", "submit", "publish",
     ]  # fmt: skip
@@ -85,14 +86,18 @@ def test_an_overdue_milestone_is_chased_through_the_loop_once(
     late.refresh_from_db()
     ticket = late.chase_ticket
     assert ticket is not None
-    assert ticket.status == Status.DISPATCHED and ticket.unit == city["gudong"]
-    assert ticket.category.code == "PJ-MILESTONE" and ticket.channel == "proactive"
-    assert "井道施工" in ticket.description and "逾期" in ticket.title
+    assert ticket.status == Status.DISPATCHED
+    assert ticket.unit == city["gudong"]
+    assert ticket.category.code == "PJ-MILESTONE"
+    assert ticket.channel == "proactive"
+    assert "井道施工" in ticket.description
+    assert "逾期" in ticket.title
     assert records.chase_due(today=today) == 0  # chased once
     # Finishing the milestone answers the 督办 ticket through the workflow.
     records.finish_milestone(late, by=street_leader)
     ticket.refresh_from_db()
-    assert ticket.status == Status.REPLIED and "东街社区加装电梯" in ticket.reply
+    assert ticket.status == Status.REPLIED
+    assert "东街社区加装电梯" in ticket.reply
     assert Event.objects.filter(project=running_project, action="chase").count() == 1
 
 
@@ -135,10 +140,8 @@ def test_the_project_settles_a_ticket_with_a_reply_naming_it(
     records.settle(link, by=street_handler, text="预计年底完工。")
     dispatched.refresh_from_db()
     assert dispatched.status == Status.REPLIED
-    assert (
-        "民生实事项目《东街社区加装电梯》" in dispatched.reply
-        and "预计年底完工" in dispatched.reply
-    )
+    assert "民生实事项目《东街社区加装电梯》" in dispatched.reply
+    assert "预计年底完工" in dispatched.reply
     link.refresh_from_db()
     assert link.settled_at is not None
     with pytest.raises(RuleError, match="已经答复"):
