@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from minsheng.api.auth import ScopedKey
+from minsheng.api.errors import ApiError
 from minsheng.api.schemas import ErrorOut
 from minsheng.projects import queries
 
@@ -130,12 +131,12 @@ def projects(request: HttpRequest, year: int | None = None) -> list[dict[str, An
     operation_id="campaign_summary",
     summary="排查整治行动进度",
 )
-def summary(request: HttpRequest, campaign_id: int) -> tuple[int, dict[str, Any]]:
+def summary(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     campaign = queries.campaigns_in(_paths(request)).filter(pk=campaign_id).first()
     if campaign is None:
-        return 404, {"code": "not_found", "message": "没有这个行动，或无权查看。"}
+        raise ApiError(404, "not_found", "没有这个行动，或无权查看。")
     board = queries.campaign_board(campaign, timezone.localdate())
-    return 200, {
+    return {
         "id": campaign.pk,
         "title": campaign.title,
         "state": campaign.state,
