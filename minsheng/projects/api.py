@@ -71,7 +71,7 @@ def _paths(request: HttpRequest) -> tuple[str, ...] | None:
 
 @router.get(
     "/projects",
-    response={200: list[ProjectOut], 401: ErrorOut},
+    response={200: list[ProjectOut], 401: ErrorOut, 422: ErrorOut},
     operation_id="projects_list",
     summary="某年度的民生实事项目",
 )
@@ -127,7 +127,7 @@ def projects(request: HttpRequest, year: int | None = None) -> list[dict[str, An
 
 @router.get(
     "/campaigns/{campaign_id}/summary",
-    response={200: SummaryOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: SummaryOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     operation_id="campaign_summary",
     summary="排查整治行动进度",
 )

@@ -52,7 +52,8 @@ def test_staff_open_a_list_adopt_a_proposal_and_only_the_leader_publishes(
         "/projects/", {"unit": city["gudong"].pk, "year": year, "title": "鼓东街道实事"}
     )
     plist = ProjectList.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/projects/lists/{plist.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/projects/lists/{plist.pk}/"
     # Not the neighbour's unit: refused.
     assert (
         handler.post(
@@ -99,13 +100,17 @@ def test_the_project_page_records_money_kpis_milestones_reports_and_tickets(
     link = running_project.links.get()
     client.post(url, {"form": "settle", "link": link.pk, "text": ""})
     dispatched.refresh_from_db()
-    assert dispatched.status == Status.REPLIED and "东街社区加装电梯" in dispatched.reply
+    assert dispatched.status == Status.REPLIED
+    assert "东街社区加装电梯" in dispatched.reply
     page = client.get(url).content.decode()
-    assert "加装电梯" in page and "井道施工" in page and "井道开挖" in page
+    assert "加装电梯" in page
+    assert "井道施工" in page
+    assert "井道开挖" in page
     report = running_project.reports.get()
     assert client.get(f"/projects/photos/{report.photo_id}/")["Content-Type"] == "image/jpeg"
     bad = client.post(url, {"form": "milestone", "title": "", "due": "明天"}, follow=True)
-    assert bad.status_code == 200 and running_project.milestones.count() == 1
+    assert bad.status_code == 200
+    assert running_project.milestones.count() == 1
 
 
 def test_residents_propose_support_follow_and_rate(
@@ -118,15 +123,20 @@ def test_residents_propose_support_follow_and_rate(
         url, {"title": "增设充电桩", "text": "楼道飞线充电危险。", "phone": "13812345678"}
     )
     proposal = Proposal.objects.get()
-    assert proposal.source == "resident" and proposal.resident is not None
+    assert proposal.source == "resident"
+    assert proposal.resident is not None
     support = f"/m/projects/lists/{gudong_list.pk}/support/"
     resident.post(support, {"proposal": proposal.pk, "phone": "13900001111"})
     page = resident.post(support, {"proposal": proposal.pk, "phone": "13900001111"}, follow=True)
-    assert "您已经附议过" in page.content.decode() and proposal.supports.count() == 1
+    assert "您已经附议过" in page.content.decode()
+    assert proposal.supports.count() == 1
     listing = resident.get(url).content.decode()
-    assert "增设充电桩" in listing and "13812345678" not in listing and "1381234" not in listing
+    assert "增设充电桩" in listing
+    assert "13812345678" not in listing
+    assert "1381234" not in listing
     bad = resident.post(url, {"title": "x", "text": "y", "phone": "123"}, follow=True)
-    assert bad.status_code == 200 and Proposal.objects.count() == 1
+    assert bad.status_code == 200
+    assert Proposal.objects.count() == 1
     project = records.add_project(
         gudong_list, title="增设充电桩", owner=city["gudong"], proposal=proposal, by=street_leader
     )
@@ -169,12 +179,18 @@ def test_the_inspectors_page_accepts_a_queued_visit_once(
     url = f"/campaigns/{gas_campaign.pk}/visits"
     first = client.post(url, json.dumps(body), content_type="application/json").json()
     again = client.post(url, json.dumps(body), content_type="application/json").json()
-    assert first["ok"] and first["new"] and not again["new"] and first["visit"] == again["visit"]
-    assert first["hazards"][0]["kind"] == "软管老化" and first["hazards"][0]["ticket"]
-    assert Visit.objects.count() == 1 and Hazard.objects.count() == 1
+    assert first["ok"]
+    assert first["new"]
+    assert not again["new"]
+    assert first["visit"] == again["visit"]
+    assert first["hazards"][0]["kind"] == "软管老化"
+    assert first["hazards"][0]["ticket"]
+    assert Visit.objects.count() == 1
+    assert Hazard.objects.count() == 1
     bad = client.post(url, json.dumps({**body, "client_id": "other-123", "answers": {}}),
                       content_type="application/json")  # fmt: skip
-    assert bad.status_code == 400 and "每一个" in bad.json()["message"]
+    assert bad.status_code == 400
+    assert "每一个" in bad.json()["message"]
     garbage = client.post(url, "{not json", content_type="application/json")
     assert garbage.status_code == 400
     assert (
@@ -184,10 +200,12 @@ def test_the_inspectors_page_accepts_a_queued_visit_once(
         == 404
     )
     board = client.get(f"/campaigns/{gas_campaign.pk}/").content.decode()
-    assert "软管老化" in board and "50%" in board
+    assert "软管老化" in board
+    assert "50%" in board
     export = client.get(f"/campaigns/{gas_campaign.pk}/export.csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(export)))
-    assert rows[1][0] == "A-1" and rows[1][3] == "软管老化"
+    assert rows[1][0] == "A-1"
+    assert rows[1][3] == "软管老化"
 
 
 def test_the_hazard_page_takes_the_recheck_with_a_photo(
@@ -216,7 +234,8 @@ def test_the_hazard_page_takes_the_recheck_with_a_photo(
     upload.name = "after.jpg"
     client.post(url, {"form": "recheck", "passed": "1", "photo": upload, "note": "合格"})
     hazard.refresh_from_db()
-    assert hazard.state == Hazard.State.FIXED and hazard.ticket.status == Status.CLOSED  # type: ignore[union-attr]
+    assert hazard.state == Hazard.State.FIXED
+    assert hazard.ticket.status == Status.CLOSED
 
 
 def test_the_api_lists_a_years_projects_and_a_campaigns_summary(
@@ -227,7 +246,8 @@ def test_the_api_lists_a_years_projects_and_a_campaigns_summary(
     year = timezone.localdate().year
     rows = client.get(f"/api/v1/projects?year={year}").json()
     assert [r["title"] for r in rows] == ["东街社区加装电梯"]
-    assert rows[0]["state"] == "underway" and rows[0]["co_units"] == ["东街社区"]
+    assert rows[0]["state"] == "underway"
+    assert rows[0]["co_units"] == ["东街社区"]
     assert client.get(f"/api/v1/projects?year={year - 1}").json() == []
     summary = client.get(f"/api/v1/campaigns/{gas_campaign.pk}/summary").json()
     assert {k: summary[k] for k in ("targets", "inspected", "hazards", "fixed", "overdue")} == {
@@ -251,8 +271,10 @@ def test_the_import_commands(
     out = io.StringIO()
     call_command("projects_import", str(path), "--unit", "350102", "--year", "2026", stdout=out)
     project = Project.objects.get()
-    assert project.owner == city["gudong"] and project.fundings.get().amount == 1_200_000
-    assert project.kpis.get().target == 331 and "已导入 1 个项目" in out.getvalue()
+    assert project.owner == city["gudong"]
+    assert project.fundings.get().amount == 1_200_000
+    assert project.kpis.get().target == 331
+    assert "已导入 1 个项目" in out.getvalue()
     targets = tmp_path / "targets.csv"
     targets.write_text("编号,类型,地址,社区编码,经度,纬度\nC-1,商铺,东街1号,350102001001,119.3,26.09\n",
                        encoding="utf-8")  # fmt: skip
@@ -265,5 +287,6 @@ def test_the_dashboard_panel_is_scoped(
 ) -> None:
     today = timezone.localdate()
     mine = queries.panel(street_handler, today.replace(day=1), today, None)
-    assert mine is not None and ("实施中", 1) in mine["states"]
+    assert mine is not None
+    assert ("实施中", 1) in mine["states"]
     assert queries.panel(guxi_handler, today.replace(day=1), today, None) is None
