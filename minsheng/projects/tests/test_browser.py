@@ -102,7 +102,8 @@ def test_propose_publish_chase_finish_and_rate(
     # 督办: the worker's step files the chase ticket to the owner, through the loop.
     assert records.chase_due() == 1
     ticket = Milestone.objects.get().chase_ticket
-    assert ticket is not None and ticket.status == Status.DISPATCHED
+    assert ticket is not None
+    assert ticket.status == Status.DISPATCHED
     staff.reload()
     assert ticket.number in staff.inner_text("#milestones")
     _login(staff, base, "li")
@@ -114,7 +115,8 @@ def test_propose_publish_chase_finish_and_rate(
     staff.goto(f"{base}/projects/{project.pk}/")
     _post(staff, "#milestones button[type=submit]")
     ticket.refresh_from_db()
-    assert ticket.status == Status.REPLIED and "井道施工" in ticket.reply
+    assert ticket.status == Status.REPLIED
+    assert "井道施工" in ticket.reply
     _post(staff, "#finish")
     assert Project.objects.get().state == "done"
 
@@ -164,7 +166,8 @@ def test_inspect_offline_then_online_hazard_ticket_recheck(
     page.wait_for_selector("#results li:has-text('软管老化')")
     assert Visit.objects.count() == 1
     hazard = Hazard.objects.get()
-    assert hazard.ticket is not None and hazard.ticket.status == Status.DISPATCHED
+    assert hazard.ticket is not None
+    assert hazard.ticket.status == Status.DISPATCHED
     assert hazard.ticket.number in page.inner_text("#results")
     _shot(page, "06-sent")
 
