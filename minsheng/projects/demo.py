@@ -12,6 +12,7 @@
 import random
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from django.utils import timezone
@@ -56,11 +57,16 @@ def _at(day: date, hour: int, rng: random.Random) -> datetime:
 def load(*, now: datetime, log: Callable[[str], None], password: str) -> None:
     rng = random.Random(18)
     if not ProjectList.objects.filter(unit__code="3501", year=now.year).exists():
+        started = monotonic()
         _lists(now, rng)
-        log("民生实事：今年的市级清单（各状态项目）与明年的区级征集清单")
+        log(f"民生实事：今年的市级清单与明年的区级征集清单（{monotonic() - started:.1f} 秒）")
     if not Campaign.objects.filter(title=CAMPAIGN_TITLE).exists():
+        started = monotonic()
         _campaign(now, rng)
-        log(f"排查整治：{CAMPAIGN_TITLE}（{HOUSEHOLDS} 户，隐患 {HAZARD_HOUSEHOLDS} 户）")
+        log(
+            f"排查整治：{CAMPAIGN_TITLE}（{HOUSEHOLDS} 户，隐患 {HAZARD_HOUSEHOLDS} 户，"
+            f"{monotonic() - started:.1f} 秒）"
+        )
 
 
 def _lists(now: datetime, rng: random.Random) -> None:
