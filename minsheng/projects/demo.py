@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from time import monotonic
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
@@ -58,11 +59,13 @@ def load(*, now: datetime, log: Callable[[str], None], password: str) -> None:
     rng = random.Random(18)
     if not ProjectList.objects.filter(unit__code="3501", year=now.year).exists():
         started = monotonic()
-        _lists(now, rng)
+        with transaction.atomic():
+            _lists(now, rng)
         log(f"民生实事：今年的市级清单与明年的区级征集清单（{monotonic() - started:.1f} 秒）")
     if not Campaign.objects.filter(title=CAMPAIGN_TITLE).exists():
         started = monotonic()
-        _campaign(now, rng)
+        with transaction.atomic():  # one commit, not thousands: the whole campaign or nothing
+            _campaign(now, rng)
         log(
             f"排查整治：{CAMPAIGN_TITLE}（{HOUSEHOLDS} 户，隐患 {HAZARD_HOUSEHOLDS} 户，"
             f"{monotonic() - started:.1f} 秒）"
@@ -249,7 +252,7 @@ def _campaign(now: datetime, rng: random.Random) -> None:
     inspections.import_targets(campaign, rows)
     inspections.add_inspector(campaign, user=leader, area=street)
     inspections.move_campaign(campaign, "start", by=leader)
-    targets = list(campaign.targets.order_by("ref"))
+    targets = list(campaign.targets.select_related("campaign__unit", "area").order_by("ref"))
     bad = set(rng.sample(range(HOUSEHOLDS), HAZARD_HOUSEHOLDS))
     nobody = set(rng.sample(sorted(set(range(HOUSEHOLDS)) - bad), 15))
     found: list[tuple[int, datetime]] = []

@@ -263,11 +263,17 @@ def record_visit(
         return Visit.objects.get(client_id=client_id), False
     if target.outcome != Visit.Outcome.INSPECTED:
         Target.objects.filter(pk=target.pk).update(outcome=outcome)
-    for item in items:
-        if item.pk not in checked:
-            continue
-        photo = keep_photo(_photo_bytes(photos[item.pk])) if photos.get(item.pk) else None
-        Answer.objects.create(visit=visit, item=item, value=checked[item.pk], photo=photo)
+    kept = [item for item in items if item.pk in checked]
+    Answer.objects.bulk_create(
+        Answer(
+            visit=visit,
+            item=item,
+            value=checked[item.pk],
+            photo=keep_photo(_photo_bytes(photos[item.pk])) if photos.get(item.pk) else None,
+        )
+        for item in kept
+    )
+    for item in kept:
         if rules.is_hazard(item.kind, item.hazard_answers, checked[item.pk]):
             _hazard(visit, item, checked[item.pk], by=by, past=at if at < now else None)
     return visit, True
