@@ -8,9 +8,9 @@ target through `projects.inspections.record_visit` (the view's write), `--hazard
 with a hazard, each hazard filed as a ticket through the intake door. Then every visit is sent
 again with the same client id, as a phone's queue does after a lost answer, and the board is
 read. Progress goes to stderr; the last stdout line is one JSON object with `visits`,
-`visits_per_second`, `p99_visit_ms`, `hazard_p50_ms` and `hazard_p99_ms` (a visit that files a ticket; the first also loads the
-catalogue and calendar), `hazards`,
-`tickets`, `duplicated`, `lost`, `board_ms`.
+`visits_per_second`, `p99_visit_ms`, `hazard_p50_ms` and `hazard_p99_ms` (a visit that files a
+ticket; the first also loads the catalogue and calendar), `hazards`, `tickets`, `duplicated`,
+`lost`, `board_ms`.
 """
 
 import argparse
