@@ -49,6 +49,7 @@ from minsheng.tickets.transitions import Actor, WorkflowError
 
 CHASER = Actor(label="民生实事督办", kind="system")
 BAD_PHONE = "请输入正确的手机号码。"
+MAX_PROPOSALS = 5  # per phone and list: a list is for many voices
 
 
 def _actor(by: User | Actor) -> str:
@@ -138,6 +139,8 @@ def propose(
     if plist.state != ProjectList.State.DRAFTING:
         raise RuleError("这份清单已停止征集。")
     resident = _resident(phone, name)
+    if plist.proposals.filter(resident=resident).count() >= MAX_PROPOSALS:
+        raise RuleError(f"每个手机号在一份清单中最多提 {MAX_PROPOSALS} 条提议。")
     return Proposal.objects.create(
         plist=plist,
         title=_text(title, "标题", 100),

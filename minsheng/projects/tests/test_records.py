@@ -167,3 +167,44 @@ def test_residents_rate_only_a_finished_project_and_once_per_phone(
     with pytest.raises(RuleError, match="请选择"):
         records.evaluate(running_project, phone="13900000000", score="great")
     assert Milestone.objects.get(pk=milestone.pk).done_on == timezone.localdate()
+
+
+def test_hotspots_and_monthly_topics_come_as_candidates_with_their_tickets(
+    gudong_list: Any, dispatched: Ticket, street_leader: Any, city: dict[str, Any]
+) -> None:
+    from datetime import date
+
+    from minsheng.analytics.models import Hotspot, HotspotTicket, MonthlyTopic
+    from minsheng.projects import queries
+
+    now = timezone.now()
+    topic = MonthlyTopic.objects.create(
+        month=date(gudong_list.year, 3, 1), title="老旧小区加装电梯难",
+        ticket_numbers=[dispatched.number], adopted_at=now,
+    )  # fmt: skip
+    spot = Hotspot.objects.create(
+        key="cluster:noise-dongjie", kind="cluster", title="东街夜间施工噪音", area=city["gudong"],
+        first_at=now, last_at=now, size=1, detected_at=now,
+    )  # fmt: skip
+    HotspotTicket.objects.create(hotspot=spot, ticket=dispatched)
+    found = {c["key"]: c for c in queries.candidates(gudong_list)}
+    assert set(found) == {f"topic:{topic.pk}", "hotspot:cluster:noise-dongjie"}
+    assert found[f"topic:{topic.pk}"]["numbers"] == [dispatched.number]
+    c = found["hotspot:cluster:noise-dongjie"]
+    proposal = records.add_candidate(
+        gudong_list, source=c["source"], key=c["key"], title=c["title"], text="",
+        tickets=[dispatched],
+    )  # fmt: skip
+    assert queries.candidates(gudong_list) == [found[f"topic:{topic.pk}"]]  # proposed once
+    project = records.add_project(
+        gudong_list, title="工地夜间施工治理", owner=city["gudong"], proposal=proposal,
+        by=street_leader,
+    )  # fmt: skip
+    assert list(project.links.values_list("ticket", "role")) == [(dispatched.pk, "prompted")]
+
+
+def test_one_phone_proposes_at_most_five_times_per_list(gudong_list: Any) -> None:
+    for n in range(records.MAX_PROPOSALS):
+        records.propose(gudong_list, title=f"提议{n}", text="内容", phone="13812345678", place=None)
+    with pytest.raises(RuleError, match="最多提 5 条"):
+        records.propose(gudong_list, title="第六条", text="内容", phone="13812345678", place=None)
