@@ -221,7 +221,7 @@ def _campaign(now: datetime, rng: random.Random) -> None:
         start=start,
         end=end,
         responsible=_unit("FZ-GAS"),
-        fix_workdays=10,
+        fix_workdays=7,
         by=leader,
     )
     items = [

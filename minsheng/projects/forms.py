@@ -141,7 +141,7 @@ class CampaignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["responsible"].queryset = _units()  # type: ignore[attr-defined]
-        self.fields["fix_workdays"].initial = 10
+        self.fields["fix_workdays"].initial = 7
 
 
 class ItemForm(forms.Form):

@@ -34,6 +34,7 @@ from minsheng.projects.models import (
 from minsheng.projects.records import keep_photo
 from minsheng.projects.rules import RuleError
 from minsheng.sla.deadlines import official_calendar
+from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.loading import ensure
 from minsheng.tickets.models import Channel, Satisfaction, Status
 from minsheng.tickets.transitions import Actor
@@ -65,7 +66,7 @@ def create_campaign(
     end: date,
     responsible: Unit,
     by: User,
-    fix_workdays: int = 10,
+    fix_workdays: int = 7,
 ) -> Campaign:
     title = (title or "").strip()
     if not title:
@@ -316,6 +317,10 @@ def _hazard(
         ),
         by=Actor(label=f"排查员：{_label(by)}"[:60], kind="system"),
         at=past,
+        # The campaign's deadline, where a policy of that many working days exists.
+        policy=DeadlinePolicy.objects.filter(resolve_workdays=campaign.fix_workdays)
+        .order_by("pk")
+        .first(),
     )
     Hazard.objects.filter(pk=hazard.pk).update(ticket=ticket)
     hazard.ticket = ticket

@@ -298,7 +298,7 @@ class Campaign(models.Model):
     title = models.CharField("名称", max_length=120)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
-    fix_workdays = models.PositiveSmallIntegerField("整改时限（工作日）", default=10)
+    fix_workdays = models.PositiveSmallIntegerField("整改时限（工作日）", default=7)
     responsible = models.ForeignKey(
         "orgs.Unit",
         verbose_name="默认整改单位",

@@ -42,6 +42,7 @@ from minsheng.projects.models import (
 from minsheng.projects.rules import RuleError
 from minsheng.residents import photos
 from minsheng.sla.deadlines import official_calendar
+from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.loading import ensure
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Channel, Status, Ticket
@@ -423,10 +424,16 @@ def settle(link: ProjectTicket, *, by: User, text: str = "") -> None:
     _event(by, "settle", "答复工单", note=link.ticket.number, project=project)
 
 
-def file_ticket(request: door.Request, *, by: Actor, at: datetime | None = None) -> Ticket:
+def file_ticket(
+    request: door.Request,
+    *,
+    by: Actor,
+    at: datetime | None = None,
+    policy: DeadlinePolicy | None = None,
+) -> Ticket:
     """File work through the door straight to `request.unit`; `at` dates it in the past (the
-    demo's history), else now."""
-    if at is None:
+    demo's history), `policy` replaces the category's deadline policy."""
+    if at is None and policy is None:
         return door.submit(request, by=by)
     unit = request.unit
     assert unit is not None
@@ -434,7 +441,7 @@ def file_ticket(request: door.Request, *, by: Actor, at: datetime | None = None)
         (ticket,) = door.submit_many(
             [(replace(request, unit=None, received_at=at), by)], route_later=False
         )
-        workflow.dispatch(ticket, to=unit, by=by, note=request.note, at=at)
+        workflow.dispatch(ticket, to=unit, by=by, note=request.note, policy=policy, at=at)
     return ticket
 
 

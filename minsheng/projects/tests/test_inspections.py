@@ -159,3 +159,14 @@ def test_target_import_checks_every_row_first(gas_campaign: Any) -> None:
     assert "第 3 行" in result.errors[0]
     assert "第 4 行" in result.errors[1]
     assert gas_campaign.targets.count() == 2
+
+
+def test_the_ticket_keeps_the_campaigns_deadline_where_a_policy_matches(
+    gas_campaign: Any, street_handler: Any
+) -> None:
+    from minsheng.projects.models import Campaign
+
+    Campaign.objects.filter(pk=gas_campaign.pk).update(fix_workdays=15)  # the 复杂 policy
+    gas_campaign.refresh_from_db()
+    hazard = _visit(gas_campaign, "A-1", street_handler)[0].hazards.get()
+    assert timezone.localdate(hazard.ticket.resolve_by) == hazard.due
