@@ -190,6 +190,23 @@ def list_summary(plist: ProjectList, today: date) -> dict[str, Any]:
     }
 
 
+def owners_on_time(projects: QuerySet[Project], today: date) -> list[dict[str, Any]]:
+    """Each owner unit's on-time rate of milestones due so far, worst first: what an
+    assessment item on projects would score."""
+    rows: dict[str, list[tuple[date, date | None]]] = {}
+    for owner, due, done in Milestone.objects.filter(project__in=projects.values("pk")).values_list(
+        "project__owner__name", "due", "done_on"
+    ):
+        rows.setdefault(owner, []).append((due, done))
+    found = [
+        {"owner": owner, "milestones": len(dates), "rate": rules.on_time_rate(dates, today)}
+        for owner, dates in rows.items()
+    ]
+    return sorted(
+        (r for r in found if r["rate"] is not None), key=lambda r: (r["rate"], r["owner"])
+    )
+
+
 def campaign_board(campaign: Campaign, today: date) -> rules.Board:
     outcomes = Target.objects.filter(campaign=campaign).values_list("outcome", flat=True)
     hazards = Hazard.objects.filter(campaign=campaign).values_list(

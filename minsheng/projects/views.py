@@ -366,6 +366,9 @@ def screen(request: Request) -> HttpResponse:
         {
             "year": year,
             "lists": [{"plist": p, "summary": queries.list_summary(p, today)} for p in lists],
+            "owners": queries.owners_on_time(
+                queries.projects_for(request.user).filter(plist__year=year), today
+            ),
             "campaigns": [
                 {"campaign": c, "board": queries.campaign_board(c, today)}
                 for c in queries.campaigns_for(request.user)[:6]

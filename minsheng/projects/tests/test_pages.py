@@ -290,3 +290,21 @@ def test_the_dashboard_panel_is_scoped(
     assert mine is not None
     assert ("实施中", 1) in mine["states"]
     assert queries.panel(guxi_handler, today.replace(day=1), today, None) is None
+
+
+def test_the_big_screen_ranks_owners_by_milestones_on_time(
+    running_project: Any, street_leader: Any, dispatcher: Any
+) -> None:
+    today = timezone.localdate()
+    late = records.add_milestone(
+        running_project, title="招标", due=today - timedelta(days=10), by=street_leader
+    )
+    records.add_milestone(
+        running_project, title="设计", due=today - timedelta(days=20), by=street_leader
+    )
+    records.finish_milestone(late, by=street_leader, on=today - timedelta(days=12))
+    rows = queries.owners_on_time(Project.objects.all(), today)
+    assert rows == [{"owner": "鼓东街道", "milestones": 2, "rate": 0.5}]
+    page = _client(dispatcher).get("/projects/screen/").content.decode()
+    assert "鼓东街道" in page
+    assert "50%" in page

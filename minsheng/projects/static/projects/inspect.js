@@ -58,7 +58,7 @@
       note: form.note.value, at: new Date().toISOString(),
       label: form.target.options[form.target.selectedIndex].text
     };
-    var waits = [];
+    var waits = [], missing = "";
     form.querySelectorAll(".item").forEach(function (box) {
       var id = box.dataset.item;
       var field = box.querySelector("[name='item-" + id + "']:checked") ||
@@ -66,7 +66,16 @@
       if (field && field.value) record.answers[id] = field.value;
       var file = box.querySelector("input[type=file]").files[0];
       if (file) waits.push(shrink(file).then(function (url) { record.photos[id] = url; }));
+      // Checked here too, so a visit the server would refuse is corrected at the door.
+      if (outcome === "inspected" && !missing) {
+        if (!record.answers[id]) missing = "请回答：" + box.dataset.question;
+        else if (box.dataset.photo && !file) missing = "请拍照：" + box.dataset.question;
+      }
     });
+    var error = document.getElementById("form-error");
+    error.hidden = !missing;
+    error.textContent = missing;
+    if (missing) return;
     Promise.all(waits).then(function () {
       var items = queue();
       items.push(record);
