@@ -308,3 +308,11 @@ def test_the_big_screen_ranks_owners_by_milestones_on_time(
     page = _client(dispatcher).get("/projects/screen/").content.decode()
     assert "鼓东街道" in page
     assert "50%" in page
+
+
+def test_the_panel_shows_on_the_dashboard(running_project: Any, street_leader: Any) -> None:
+    page = _client(street_leader).get("/analytics/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "民生实事与排查整治" in text
+    assert "实施中 <strong>1</strong>" in text
