@@ -290,7 +290,10 @@ def report_not_loaded(plan: Plan, trip_code: str, *, by: User, text: str) -> Inc
                     unit=plan.network.office,
                     note="客货邮班次未装车，请物流办处理",
                 ),
-                by=Actor(label=by.get_full_name() or by.username, user=by),
+                # filed by the programme (only centre staff receive requests as themselves)
+                by=Actor(
+                    label=f"客货邮融合（{by.get_full_name() or by.username} 报）", kind="system"
+                ),
             )
             incident.save(update_fields=["ticket"])
     return incident

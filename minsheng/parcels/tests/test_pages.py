@@ -1,0 +1,123 @@
+"""The logistics office's pages on PostgreSQL: import, plan, why, cancel and re-plan, tickets."""
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from minsheng.parcels import write
+from minsheng.parcels.models import Incident, Network, Plan
+from minsheng.parcels.tests.test_chains import day
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client: Client, data: Any, office: Any) -> Any:
+    f = io.BytesIO(json.dumps(data, ensure_ascii=False).encode())
+    f.name = "day.json"
+    return client.post("/parcels/", {"name": "测试县", "office": office.pk, "file": f})
+
+
+@pytest.fixture
+def office_client(client: Client, water_handler: Any) -> Client:
+    client.force_login(water_handler)
+    return client
+
+
+def test_import_plan_and_replan_from_the_pages(office_client: Client, city: dict[str, Any]) -> None:
+    response = upload(office_client, day(), city["water"])
+    network = Network.objects.get(name="测试县")
+    assert response.status_code == 302
+    assert network.stations.count() == 1
+    assert network.villages.get(code="A").down == 30
+    page = office_client.get(f"/parcels/network/{network.pk}/")
+    assert "排今日计划" in page.content.decode()
+
+    response = office_client.post(f"/parcels/network/{network.pk}/plan/")
+    plan = Plan.objects.get(network=network)
+    assert response.url == f"/parcels/plan/{plan.pk}/"
+    assert float(plan.objective) == 54.0  # 20 by bus, 10 deferred (tests/test_chains.py)
+    assert plan.proven_optimal
+    assert float(plan.van_only) == 120.0
+    assert float(plan.greedy) == 134.0
+    body = office_client.get(f"/parcels/plan/{plan.pk}/").content.decode()
+    assert "班次 T1（07:00）20 件；延后 10 件" in body
+    assert "余量已满（20/20）" in body
+
+    response = office_client.post(
+        f"/parcels/plan/{plan.pk}/replan/", {"trips": ["T1"], "reason": "车辆故障"}
+    )
+    new = Plan.objects.get(replan_of=plan)
+    assert response.url == f"/parcels/plan/{new.pk}/"
+    assert new.cancelled == ["T1"]
+    assert float(new.objective) == 120.0  # one van now beats deferring 30
+    result = office_client.get(f"/parcels/plan/{new.pk}/plan.json").json()
+    assert result["vans"] == [{"loop": "L1", "count": 1}]
+    shown = office_client.get(f"/parcels/network/{network.pk}/map.json?plan={new.pk}").json()
+    assert shown["villages"][0]["main"] == "van"
+    assert shown["lines"][0]["cancelled"] == 1
+
+
+def test_a_bad_file_writes_nothing(office_client: Client, city: dict[str, Any]) -> None:
+    bad = day(
+        villages=[{"id": "A", "lon": 121.5, "lat": 29.3, "station": "S9", "down": 1, "up": 0}]
+    )
+    response = upload(office_client, bad, city["water"])
+    assert response.status_code == 200
+    assert "村 A 的服务驿站 S9 不存在" in response.content.decode()
+    assert not Network.objects.exists()
+
+
+def test_an_infeasible_day_says_why(office_client: Client, city: dict[str, Any]) -> None:
+    data = day(
+        villages=[{"id": "A", "lon": 121.5, "lat": 29.3, "station": "S1", "down": 900, "up": 0}]
+    )
+    data["costs"]["defer_per_parcel"] = None
+    network = write.import_network(data, office=city["water"])
+    response = office_client.post(f"/parcels/network/{network.pk}/plan/", follow=True)
+    assert "无可行方案" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+def test_other_units_cannot_see_the_network(
+    client: Client, street_handler: Any, city: dict[str, Any]
+) -> None:
+    network = write.import_network(day(), office=city["water"])
+    client.force_login(street_handler)
+    assert client.get(f"/parcels/network/{network.pk}/").status_code == 404
+    assert client.post(f"/parcels/network/{network.pk}/plan/").status_code == 404
+    assert "测试" not in client.get("/parcels/").content.decode()
+
+
+def test_deferred_twice_and_a_trip_not_loaded_become_tickets(
+    office_client: Client, water_handler: Any, city: dict[str, Any], catalogue: Any
+) -> None:
+    network = write.import_network(day(), office=city["water"])
+    today = dt.date(2026, 12, 3)
+    write.make_plan(network, by=water_handler, day=today - dt.timedelta(days=1))
+    assert not Incident.objects.exists()  # deferred once only
+    plan = write.make_plan(network, by=water_handler, day=today)
+    incident = Incident.objects.get(kind="deferred_twice")
+    assert incident.subject == "A-down"
+    assert incident.ticket is not None
+    assert incident.ticket.category.code == "PC-EXCEPTION"
+    assert "连续两日延后" in incident.ticket.description
+    response = office_client.post(
+        f"/parcels/plan/{plan.pk}/not-loaded/", {"trip": "T1", "text": "司机未到站"}
+    )
+    assert response.status_code == 302
+    loaded = Incident.objects.get(kind="trip_not_loaded")
+    assert loaded.ticket is not None
+    body = office_client.get(f"/parcels/plan/{plan.pk}/").content.decode()
+    assert "班次未装车" in body
+
+
+def test_siting_page(office_client: Client, city: dict[str, Any]) -> None:
+    network = write.import_network(day(), office=city["water"])
+    body = office_client.get(f"/parcels/network/{network.pk}/site/?p=1").content.decode()
+    assert "已证明最优" in body
+    body = office_client.get(f"/parcels/network/{network.pk}/site/?p=5").content.decode()
+    assert "p 应在 1 到 1" in body
