@@ -19,7 +19,7 @@ import highspy
 import numpy as np
 
 from minsheng.parcels import explain
-from minsheng.parcels.instance import Instance
+from minsheng.parcels.instance import TRIP_DIRECTION, Instance
 
 GAP = 1e-4
 INF = highspy.kHighsInf
@@ -74,13 +74,15 @@ class Model:
 
 
 def build(inst: Instance) -> Model:
+    """The MILP. Bus parcels are one column per flow plus one per (station, trip): parcels of a
+    station's villages on one trip are interchangeable, so this aggregation has the same optimum
+    as a column per (flow, trip) and is split back per flow afterwards (`_split`)."""
     m = Model()
     c = inst.costs
     q_van = c.van_capacity
     vans = {r: m.col("vans", r, inst.van_cost(r), loop.vans_max) for r, loop in inst.loops.items()}
-    per_trip: dict[str, list[int]] = {t: [] for t in inst.trips}
-    per_stop: dict[tuple[str, str], list[int]] = {}
     per_station: dict[str, list[int]] = {s: [] for s in inst.stations}
+    per_group: dict[tuple[str, str], list[int]] = {}  # (station, direction) -> flow bus columns
     per_loop: dict[tuple[str, str], list[int]] = {}
     for village, direction, q in inst.flows():
         flow = (village, direction)
@@ -93,16 +95,13 @@ def build(inst: Instance) -> Model:
             # a van parcel needs a van on the loop: x ≤ min(q, Q)·y (tightens the LP bound)
             m.row(-INF, 0.0, [j, vans[loop]], [1.0, -float(min(q, q_van))])
         station = inst.villages[village].station
-        unit = inst.bus_unit_cost(village)
-        for trip in inst.trips_for(village, direction):
-            cap = min(q, trip.spare, trip.load_limit, inst.stations[station].capacity)
-            if cap <= 0:
-                continue
-            j = m.col("bus", (flow, trip.id), unit, cap)
+        room = sum(min(t.spare, t.load_limit) for t in inst.trips_for(village, direction))
+        cap = min(q, room, inst.stations[station].capacity)
+        if cap > 0:
+            j = m.col("bus", flow, inst.bus_unit_cost(village), cap)
             idx.append(j)
-            per_trip[trip.id].append(j)
-            per_stop.setdefault((trip.id, station), []).append(j)
             per_station[station].append(j)
+            per_group.setdefault((station, direction), []).append(j)
         if c.defer_per_parcel is not None:
             idx.append(m.col("defer", flow, c.defer_per_parcel, q))
         if not idx:
@@ -111,16 +110,49 @@ def build(inst: Instance) -> Model:
                 "不在任何邮路上、所属驿站没有对应方向的班次，且不允许延后"
             )
         m.row(q, q, idx, [1.0] * len(idx))
+    per_trip: dict[str, list[int]] = {t: [] for t in inst.trips}
+    for (station, direction), flows in per_group.items():
+        rides = []
+        for trip in inst.trips.values():
+            if TRIP_DIRECTION[trip.direction] == direction and station in trip.stops:
+                cap = min(trip.spare, trip.load_limit)
+                if cap > 0:
+                    j = m.col("ride", (station, trip.id), 0.0, cap)
+                    rides.append(j)
+                    per_trip[trip.id].append(j)
+        # the station's bus parcels in this direction ride its trips (load limit as bounds)
+        m.row(0.0, 0.0, [*flows, *rides], [1.0] * len(flows) + [-1.0] * len(rides))
     for (loop, _direction), idx in per_loop.items():
         m.row(-INF, 0.0, [*idx, vans[loop]], [1.0] * len(idx) + [-float(q_van)])
     for t, idx in per_trip.items():
         m.row(-INF, inst.trips[t].spare, idx, [1.0] * len(idx))
-    for (t, _s), idx in per_stop.items():
-        if len(idx) > 1:  # one column is already bounded by the load limit
-            m.row(-INF, inst.trips[t].load_limit, idx, [1.0] * len(idx))
     for s, idx in per_station.items():
         m.row(-INF, inst.stations[s].capacity, idx, [1.0] * len(idx))
     return m
+
+
+def _split(
+    inst: Instance, flows: dict[tuple[str, str], dict[str, Any]], rides: dict[tuple[str, str], int]
+) -> None:
+    """Give each flow's bus parcels trips: fill the station's rides in departure order."""
+    left: dict[tuple[str, str], list[list[Any]]] = {}
+    for (station, trip), n in sorted(
+        rides.items(), key=lambda kv: (inst.trips[kv[0][1]].departs, kv[0][1])
+    ):
+        if n > 0:
+            d = TRIP_DIRECTION[inst.trips[trip].direction]
+            left.setdefault((station, d), []).append([trip, n])
+    for f in flows.values():
+        need = f.pop("_bus", 0)
+        queue = left.get((inst.villages[f["village"]].station, f["direction"]), [])
+        while need > 0:
+            trip, n = queue[0]
+            take = min(n, need)
+            f["bus"].append({"trip": trip, "parcels": take})
+            need -= take
+            queue[0][1] -= take
+            if queue[0][1] == 0:
+                queue.pop(0)
 
 
 def _solve(m: Model, *, gap: float, time_limit: float) -> tuple[np.ndarray, dict[str, Any]]:
@@ -183,17 +215,17 @@ def plan(inst: Instance, *, gap: float = GAP, time_limit: float = 60.0) -> dict[
                 "nodes": 0,
             },
         )
+    rides: dict[tuple[str, str], int] = {}
     for (kind, key), x in zip(m.keys, values, strict=True):
         if kind == "vans":
             vans[key] = int(x)
-            continue
-        flow = key[0] if kind == "bus" else key
-        entry = flows.setdefault(flow, empty_flow(*flow))
-        if kind == "bus":
-            if x > 0:
-                entry["bus"].append({"trip": key[1], "parcels": int(x)})
+        elif kind == "ride":
+            rides[key] = int(x)
         else:
-            entry[kind if kind == "van" else "deferred"] += int(x)
+            entry = flows.setdefault(key, empty_flow(*key))
+            field_name = {"van": "van", "bus": "_bus", "defer": "deferred"}[kind]
+            entry[field_name] = entry.get(field_name, 0) + int(x)
+    _split(inst, flows, rides)
     result = assemble(inst, vans, list(flows.values()))
     result.update(meta)
     if meta["bound"] and result["objective"] > 0:

@@ -198,7 +198,7 @@ def _loops(hub: dict[str, Any], villages: list[dict[str, Any]], seed: int) -> li
             van_fixed=COSTS["van_fixed"],
             van_per_km=COSTS["van_per_km"],
             detour=COSTS["detour"],
-            seconds=0.1 + len(members) / 500,
+            iterations=300,
             seed=seed,
         )
         for ids, km in routes:

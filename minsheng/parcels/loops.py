@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pyvrp
-from pyvrp.stop import MaxRuntime
+from pyvrp.stop import MaxIterations, MaxRuntime, MultipleCriteria
 
 from minsheng.parcels.instance import Point, road_km
 
@@ -25,6 +25,7 @@ def generate(
     detour: float,
     vans: int | None = None,
     seconds: float = 1.0,
+    iterations: int | None = None,
     seed: int = 0,
 ) -> list[tuple[list[str], float]]:
     """(village ids in visiting order, km) per route; `villages` are (point, down, up).
@@ -49,7 +50,13 @@ def generate(
     for i, a in enumerate(points):
         for j, b in enumerate(points):
             m.add_edge(locations[i], locations[j], distance=round(road_km(a, b, detour) * 1000))
-    result = m.solve(stop=MaxRuntime(seconds), seed=seed, display=False)
+    # an iteration budget makes the loops the same on a busy machine and an idle one
+    stop = (
+        MaxRuntime(seconds)
+        if iterations is None
+        else MultipleCriteria([MaxIterations(iterations), MaxRuntime(60.0)])
+    )
+    result = m.solve(stop=stop, seed=seed, display=False)
     routes = []
     for route in result.best.routes():
         ids = [villages[a.idx][0].id for a in route if a.is_client()]
