@@ -271,3 +271,25 @@ def test_checker_catches_a_broken_plan() -> None:
     errors, _cost = checker.check(inst, plan)
     assert any("超过余量 20" in e for e in errors)
     assert any("复算" in e for e in errors)
+
+
+def test_the_commands_write_plan_and_siting(tmp_path: Any) -> None:
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    src = tmp_path / "day.json"
+    src.write_text(json.dumps(day()), encoding="utf-8")
+    call_command("parcels_plan", str(src), "--out", str(tmp_path / "plan.json"), "--baselines")
+    plan = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))
+    assert plan["objective"] == 54.0
+    assert plan["checked"] is True
+    assert plan["baselines"] == {"van_only": 120.0, "greedy_bus_first": 134.0}
+    call_command("parcels_plan", str(src), "--out", str(tmp_path / "p2.json"), "--cancel", "T1")
+    assert json.loads((tmp_path / "p2.json").read_text(encoding="utf-8"))["objective"] == 120.0
+    call_command("parcels_site", str(src), "--p", "1", "--out", str(tmp_path / "site.json"))
+    assert json.loads((tmp_path / "site.json").read_text(encoding="utf-8"))["stations"] == ["A"]
+    (tmp_path / "bad.json").write_text("{", encoding="utf-8")
+    with pytest.raises(CommandError, match="读不了算例文件"):
+        call_command("parcels_plan", str(tmp_path / "bad.json"))
