@@ -102,8 +102,9 @@ def build(inst: Instance) -> Model:
             idx.append(j)
             per_station[station].append(j)
             per_group.setdefault((station, direction), []).append(j)
-        if c.defer_per_parcel is not None:
-            idx.append(m.col("defer", flow, c.defer_per_parcel, q))
+        defer = inst.defer_cost(village, direction)
+        if defer is not None:
+            idx.append(m.col("defer", flow, defer, q))
         if not idx:
             raise PlanError(
                 f"村 {village} 的{'下行' if direction == 'down' else '上行'}件 {q} 件无路可走："
@@ -244,10 +245,10 @@ def empty_flow(village: str, direction: str) -> dict[str, Any]:
 def objective(inst: Instance, vans: dict[str, int], flows: list[dict[str, Any]]) -> float:
     """The day's cost: vans, plus per bus parcel fee and last mile, plus per deferred parcel."""
     total = sum(inst.van_cost(r) * n for r, n in vans.items())
-    defer = inst.costs.defer_per_parcel or 0.0
     for f in flows:
         total += inst.bus_unit_cost(f["village"]) * sum(b["parcels"] for b in f["bus"])
-        total += defer * f["deferred"]
+        if f["deferred"]:
+            total += (inst.defer_cost(f["village"], f["direction"]) or 0.0) * f["deferred"]
     return total
 
 

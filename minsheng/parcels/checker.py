@@ -57,7 +57,8 @@ def check(inst: Instance, plan: dict[str, Any]) -> tuple[list[str], float]:
             if inst.costs.defer_per_parcel is None:
                 errors.append(f"流 {key} 延后，但本算例不允许延后")
             else:
-                cost += inst.costs.defer_per_parcel * f["deferred"]
+                extra = village.up_value if key[1] == "up" else 0.0
+                cost += (inst.costs.defer_per_parcel + extra) * f["deferred"]
         km = inst.last_mile_km(key[0])
         unit = (
             inst.costs.bus_per_parcel

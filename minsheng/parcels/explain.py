@@ -63,12 +63,13 @@ def options(
                 "room": min(room, st_room),
             }
         )
-    if inst.costs.defer_per_parcel is not None:
+    defer = inst.defer_cost(village, direction)
+    if defer is not None:
         out.append(
             {
                 "kind": "deferred",
                 "chain": "延后至明日",
-                "unit_cost": round(inst.costs.defer_per_parcel, 2),
+                "unit_cost": round(defer, 2),
                 "room": None,
             }
         )

@@ -70,3 +70,20 @@ class NotLoadedForm(forms.Form):
 class SiteForm(forms.Form):
     p = forms.IntegerField(label="驿站数 p", min_value=1, max_value=500)
     capacity = forms.IntegerField(label="每站日处理能力（空：不限）", min_value=1, required=False)
+
+
+class ProducerForm(forms.Form):
+    village = forms.CharField(label="村编号", max_length=40)
+    name = forms.CharField(label="生产者", max_length=80)
+    produce = forms.CharField(label="农产品", max_length=80)
+    value = forms.DecimalField(label="每件货值（元）", min_value=0, max_digits=9, decimal_places=2)
+
+
+class HarvestForm(forms.Form):
+    producer = forms.IntegerField(label="生产者", widget=forms.HiddenInput)
+    day = forms.DateField(label="采收日")
+    parcels = forms.IntegerField(label="待收件数", min_value=0, max_value=100_000)
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label="日期", required=False)

@@ -38,6 +38,7 @@ class Village(Point):
     station: str
     down: int
     up: int
+    up_value: float = 0.0  # 物流促销: extra cost per up parcel deferred (produce value)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,13 @@ class Instance:
             + c.last_mile_per_parcel
             + c.last_mile_per_km * self.last_mile_km(village_id)
         )
+
+    def defer_cost(self, village_id: str, direction: str) -> float | None:
+        """Per parcel deferred; None when deferring is not allowed."""
+        base = self.costs.defer_per_parcel
+        if base is None:
+            return None
+        return base + (self.villages[village_id].up_value if direction == "up" else 0.0)
 
     def van_cost(self, loop_id: str) -> float:
         return self.costs.van_fixed + self.costs.van_per_km * self.loops[loop_id].km
@@ -209,6 +217,7 @@ def parse(data: Any) -> Instance:
             station,
             _int(d, "down", f"村 {vid}"),
             _int(d, "up", f"村 {vid}"),
+            _num(d, "up_value", f"村 {vid}") if "up_value" in d else 0.0,
         )
 
     trips: dict[str, Trip] = {}

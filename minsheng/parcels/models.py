@@ -141,6 +141,43 @@ class Loop(models.Model):
         return self.name or self.code
 
 
+class Producer(models.Model):
+    """物流促销: a producer in a village and what they sell (for harvest pickups)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="producers")
+    village = models.ForeignKey(Village, on_delete=models.CASCADE, related_name="producers")
+    name = models.CharField("名称", max_length=80)
+    produce = models.CharField("农产品", max_length=80)
+    value_per_parcel = models.DecimalField("每件货值（元）", max_digits=9, decimal_places=2)
+
+    class Meta:
+        verbose_name = "农产品生产者"
+        verbose_name_plural = "农产品生产者"
+        ordering = ["village__code", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.produce}）"
+
+
+class Harvest(models.Model):
+    """A harvest day: parcels to pick up from the producer that day, prioritised by value."""
+
+    producer = models.ForeignKey(Producer, on_delete=models.CASCADE, related_name="harvests")
+    day = models.DateField("日期")
+    parcels = models.PositiveIntegerField("待收件数")
+
+    class Meta:
+        verbose_name = "采收日"
+        verbose_name_plural = "采收日"
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["producer", "day"], name="parcels_harvest_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.producer} {self.day}"
+
+
 class Plan(models.Model):
     """A day plan: the instance it was made from, the solver's result, and what was cancelled."""
 

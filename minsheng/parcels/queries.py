@@ -70,3 +70,36 @@ def map_data(network: Network, plan: Plan | None) -> dict[str, Any]:
             for line in inst["lines"]
         ],
     }
+
+
+def pickups(network: Network, day: Any) -> list[dict[str, Any]]:
+    """物流促销: the day's harvest pickups per station, with the day's latest plan's chain for
+    each village's up parcels."""
+    from minsheng.parcels.models import Harvest
+
+    plan = network.plans.filter(day=day).order_by("-made_at").first()
+    chain: dict[str, str] = {}
+    if plan is not None:
+        for f in plan.result.get("flows", []):
+            if f["direction"] == "up":
+                chain[f["village"]] = f["explanation"]["chain"]
+    stations: dict[str, dict[str, Any]] = {}
+    rows = Harvest.objects.filter(producer__network=network, day=day).select_related(
+        "producer__village__station"
+    )
+    for h in rows.order_by("producer__village__station__code", "-producer__value_per_parcel"):
+        village = h.producer.village
+        entry = stations.setdefault(
+            village.station.code,
+            {"station": village.station, "rows": [], "parcels": 0, "value": 0},
+        )
+        entry["rows"].append(
+            {
+                "harvest": h,
+                "value": h.parcels * h.producer.value_per_parcel,
+                "chain": chain.get(village.code, "尚未排入计划"),
+            }
+        )
+        entry["parcels"] += h.parcels
+        entry["value"] += h.parcels * h.producer.value_per_parcel
+    return list(stations.values())

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
@@ -261,5 +262,59 @@ def site(request: Request, pk: int) -> HttpResponse:
             "rows": rows,
             "error": error,
             "assign_json": json.dumps(result["assign"] if result else {}),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def produce(request: Request, pk: int) -> HttpResponse:
+    """物流促销: producers, harvest days, and the day's pickups per station."""
+    net = _network(request, pk, edit=request.method == "POST")
+    if request.method == "POST":
+        if "village" in request.POST:
+            pf = forms.ProducerForm(request.POST)
+            village = (
+                net.villages.filter(code=pf.cleaned_data["village"]).first()
+                if pf.is_valid()
+                else None
+            )
+            if village is None:
+                messages.error(request, "请填写本网络中存在的村编号、生产者、农产品和非负货值。")
+            else:
+                write.add_producer(
+                    net,
+                    village=village,
+                    name=pf.cleaned_data["name"],
+                    produce=pf.cleaned_data["produce"],
+                    value=pf.cleaned_data["value"],
+                )
+                messages.success(request, f"已登记 {pf.cleaned_data['name']}。")
+        else:
+            hf = forms.HarvestForm(request.POST)
+            producer = (
+                net.producers.filter(pk=hf.cleaned_data["producer"]).first()
+                if hf.is_valid()
+                else None
+            )
+            if producer is None:
+                messages.error(request, "请填写采收日期和非负件数。")
+            else:
+                write.set_harvest(producer, hf.cleaned_data["day"], hf.cleaned_data["parcels"])
+                messages.success(request, f"已登记 {producer} 的采收日。")
+        return redirect("parcels:produce", pk=net.pk)
+    day_form = forms.DayForm(request.GET)
+    chosen = day_form.cleaned_data.get("day") if day_form.is_valid() else None
+    day = chosen or timezone.localdate()
+    return render(
+        request,
+        "parcels/produce.html",
+        {
+            "network": net,
+            "day": day,
+            "can_edit": queries.can_edit(request.user, net),
+            "producers": net.producers.select_related("village"),
+            "stations": queries.pickups(net, day),
+            "producer_form": forms.ProducerForm(),
         },
     )

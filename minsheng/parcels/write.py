@@ -8,6 +8,7 @@ Exceptions go to the logistics office as tickets through the intake door.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -18,15 +19,38 @@ from minsheng.intake import door
 from minsheng.orgs.models import Unit
 from minsheng.parcels import baselines, chains, checker
 from minsheng.parcels.instance import InstanceError, parse, without_trips
-from minsheng.parcels.models import Incident, Line, Loop, Network, Plan, Station, Trip, Village
+from minsheng.parcels.models import (
+    Harvest,
+    Incident,
+    Line,
+    Loop,
+    Network,
+    Plan,
+    Producer,
+    Station,
+    Trip,
+    Village,
+)
 from minsheng.taxonomy import loading
 from minsheng.tickets.transitions import Actor
 
 ACTOR = Actor(label="客货邮融合", kind="system")
 
 
-def to_instance(network: Network) -> dict[str, Any]:
-    """The network as an instance (the format of `minsheng parcels_plan`)."""
+def to_instance(network: Network, day: dt.date | None = None) -> dict[str, Any]:
+    """The network as an instance (the format of `minsheng parcels_plan`). With `day`, that
+    day's harvest pickups are added to their villages' up parcels, and `up_value` (the mean
+    value per up parcel) makes deferring them cost what the produce is worth."""
+    harvest: dict[int, tuple[int, Decimal]] = {}
+    if day is not None:
+        for h in Harvest.objects.filter(producer__network=network, day=day).select_related(
+            "producer"
+        ):
+            n, value = harvest.get(h.producer.village_id, (0, Decimal(0)))
+            harvest[h.producer.village_id] = (
+                n + h.parcels,
+                value + h.parcels * h.producer.value_per_parcel,
+            )
     lines = []
     for line in network.lines.prefetch_related("trips"):
         lines.append(
@@ -59,15 +83,7 @@ def to_instance(network: Network) -> dict[str, Any]:
             for s in network.stations.all()
         ],
         "villages": [
-            {
-                "id": v.code,
-                "name": v.name,
-                "lon": v.lon,
-                "lat": v.lat,
-                "station": v.station.code,
-                "down": v.down,
-                "up": v.up,
-            }
+            _village(v, *harvest.get(v.pk, (0, Decimal(0))))
             for v in network.villages.select_related("station")
         ],
         "lines": lines,
@@ -83,6 +99,38 @@ def to_instance(network: Network) -> dict[str, Any]:
         ],
         "costs": dict(network.costs),
     }
+
+
+def _village(v: Village, picked: int, value: Decimal) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": v.code,
+        "name": v.name,
+        "lon": v.lon,
+        "lat": v.lat,
+        "station": v.station.code,
+        "down": v.down,
+        "up": v.up + picked,
+    }
+    if picked:
+        row["up_value"] = round(float(value) / row["up"], 2)
+    return row
+
+
+def add_producer(
+    network: Network, *, village: Village, name: str, produce: str, value: Decimal
+) -> Producer:
+    with transaction.atomic():
+        return Producer.objects.create(
+            network=network, village=village, name=name, produce=produce, value_per_parcel=value
+        )
+
+
+def set_harvest(producer: Producer, day: dt.date, parcels: int) -> Harvest:
+    with transaction.atomic():
+        harvest, _ = Harvest.objects.update_or_create(
+            producer=producer, day=day, defaults={"parcels": parcels}
+        )
+    return harvest
 
 
 def import_network(
@@ -185,7 +233,8 @@ def make_plan(
     A re-plan starts from the plan it replaces (its instance, its cancellations). Raises
     InstanceError or chains.PlanError with a Chinese message, writing nothing.
     """
-    base = replan_of.instance if replan_of is not None else to_instance(network)
+    day = day or (replan_of.day if replan_of else timezone.localdate())
+    base = replan_of.instance if replan_of is not None else to_instance(network, day)
     gone = sorted(set(cancelled or []) | set(replan_of.cancelled if replan_of else []))
     known = {str(t["id"]) for line in base.get("lines", []) for t in line.get("trips", [])}
     unknown = set(gone) - known
@@ -206,7 +255,7 @@ def make_plan(
     with transaction.atomic():
         plan = Plan.objects.create(
             network=network,
-            day=day or (replan_of.day if replan_of else timezone.localdate()),
+            day=day,
             made_by=by,
             replan_of=replan_of,
             cancelled=gone,

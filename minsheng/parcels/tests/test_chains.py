@@ -293,3 +293,31 @@ def test_the_commands_write_plan_and_siting(tmp_path: Any) -> None:
     (tmp_path / "bad.json").write_text("{", encoding="utf-8")
     with pytest.raises(CommandError, match="读不了算例文件"):
         call_command("parcels_plan", str(tmp_path / "bad.json"))
+
+
+def test_harvest_value_puts_produce_first_on_the_bus() -> None:
+    # Two villages on S1, 10 up each, one inbound trip with 5 spare, no loop: B's produce is
+    # worth ¥10 a parcel more deferred, so B's parcels take the bus and A's wait.
+    data = day(
+        villages=[
+            {"id": "A", "lon": 121.5, "lat": 29.3, "station": "S1", "down": 0, "up": 10},
+            {
+                "id": "B",
+                "lon": 121.5,
+                "lat": 29.3,
+                "station": "S1",
+                "down": 0,
+                "up": 10,
+                "up_value": 10,
+            },
+        ],
+        loops=[],
+    )
+    data["lines"][0]["trips"] = [
+        {"id": "T2", "direction": "in", "departs": "16:00", "spare": 5, "load_limit": 50}
+    ]
+    plan = solve(data)
+    assert only_flow(plan, "B", "up")["bus"] == [{"trip": "T2", "parcels": 5}]
+    assert only_flow(plan, "A", "up")["deferred"] == 10
+    # 5 × 0.7 + 5 × (4 + 10) + 10 × 4
+    assert plan["objective"] == pytest.approx(3.5 + 70 + 40, abs=0.01)

@@ -121,3 +121,32 @@ def test_siting_page(office_client: Client, city: dict[str, Any]) -> None:
     assert "已证明最优" in body
     body = office_client.get(f"/parcels/network/{network.pk}/site/?p=5").content.decode()
     assert "p 应在 1 到 1" in body
+
+
+def test_harvest_pickups_ride_first_and_are_listed_per_station(
+    office_client: Client, water_handler: Any, city: dict[str, Any]
+) -> None:
+    data = day(
+        villages=[
+            {"id": "A", "lon": 121.5, "lat": 29.3, "station": "S1", "down": 0, "up": 10},
+            {"id": "B", "lon": 121.5, "lat": 29.3, "station": "S1", "down": 0, "up": 0},
+        ],
+        loops=[],
+    )
+    data["lines"][0]["trips"] = [
+        {"id": "T2", "direction": "in", "departs": "16:00", "spare": 5, "load_limit": 50}
+    ]
+    network = write.import_network(data, office=city["water"])
+    url = f"/parcels/network/{network.pk}/produce/"
+    office_client.post(url, {"village": "B", "name": "王家果园", "produce": "香榧", "value": "30"})
+    producer = network.producers.get()
+    harvest_day = dt.date(2026, 10, 8)
+    office_client.post(url, {"producer": producer.pk, "day": "2026-10-08", "parcels": 10})
+    plan = write.make_plan(network, by=water_handler, day=harvest_day)
+    flows = {(f["village"], f["direction"]): f for f in plan.result["flows"]}
+    # B's 10 produce parcels (¥30 each: ¥30 more a parcel deferred, on top of ¥4) ride first
+    assert flows[("B", "up")]["bus"] == [{"trip": "T2", "parcels": 5}]
+    assert flows[("A", "up")]["deferred"] == 10
+    body = office_client.get(url + "?day=2026-10-08").content.decode()
+    assert "王家果园" in body
+    assert "班次 T2（16:00）5 件；延后 5 件" in body
