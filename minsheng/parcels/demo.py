@@ -4,6 +4,7 @@ lines and PyVRP van loops), today's parcels and today's optimal plan. Idempotent
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from minsheng.orgs.models import Unit
@@ -23,6 +24,17 @@ def load(*, now: datetime, log: Any, password: str) -> None:
     data = county.generate("L", seed=0)
     data["outline"] = county.ninghai()["outline"]
     network = write.import_network(data, office=office, name=NAME)
+    # 物流促销: a few producers with today as a harvest day (香榧, 竹笋, 白枇杷 are Ninghai's)
+    for i, (produce, value) in enumerate((("香榧", "80"), ("竹笋", "25"), ("白枇杷", "60"))):
+        village = network.villages.order_by("-up")[i * 7]
+        producer = write.add_producer(
+            network,
+            village=village,
+            name=f"{village.name}合作社",
+            produce=produce,
+            value=Decimal(value),
+        )
+        write.set_harvest(producer, now.date(), 40 + 20 * i)
     plan = write.make_plan(network, by=None, day=now.date())
     log(
         f"客货邮：{NAME}，{len(data['villages'])} 个村、{len(data['stations'])} 个驿站；"

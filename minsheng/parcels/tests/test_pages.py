@@ -150,3 +150,22 @@ def test_harvest_pickups_ride_first_and_are_listed_per_station(
     body = office_client.get(url + "?day=2026-10-08").content.decode()
     assert "王家果园" in body
     assert "班次 T2（16:00）5 件；延后 5 件" in body
+
+
+def test_the_demo_county_loads_once_with_an_optimal_plan(city: dict[str, Any]) -> None:
+    from datetime import datetime
+
+    from minsheng.parcels import demo
+
+    lines: list[str] = []
+    for _ in range(2):
+        demo.load(now=datetime(2026, 10, 8, 8, 0), log=lines.append, password="x")
+    network = Network.objects.get(name=demo.NAME)
+    assert network.villages.count() == 354
+    assert network.stations.count() == 50
+    plan = Plan.objects.get(network=network)
+    assert plan.proven_optimal
+    assert plan.gap <= 1e-4
+    assert float(plan.van_only) > float(plan.objective)
+    assert network.producers.count() == 3
+    assert len(lines) == 1
