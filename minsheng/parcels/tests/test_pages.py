@@ -154,12 +154,15 @@ def test_harvest_pickups_ride_first_and_are_listed_per_station(
 
 def test_the_demo_county_loads_once_with_an_optimal_plan(city: dict[str, Any]) -> None:
     from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    BEIJING = ZoneInfo("Asia/Shanghai")
 
     from minsheng.parcels import demo
 
     lines: list[str] = []
     for _ in range(2):
-        demo.load(now=datetime(2026, 10, 8, 8, 0), log=lines.append, password="x")
+        demo.load(now=datetime(2026, 10, 8, 8, 0, tzinfo=BEIJING), log=lines.append, password="x")
     network = Network.objects.get(name=demo.NAME)
     assert network.villages.count() == 354
     assert network.stations.count() == 50
