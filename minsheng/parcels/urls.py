@@ -13,6 +13,7 @@ urlpatterns = [
     path("network/<int:pk>/map.json", views.map_json, name="map_json"),
     path("network/<int:pk>/site/", views.site, name="site"),
     path("network/<int:pk>/produce/", views.produce, name="produce"),
+    path("network/<int:pk>/loops/", views.regenerate, name="regenerate"),
     path("plan/<int:pk>/", views.plan, name="plan"),
     path("plan/<int:pk>/replan/", views.replan, name="replan"),
     path("plan/<int:pk>/not-loaded/", views.not_loaded, name="not_loaded"),

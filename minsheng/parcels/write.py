@@ -17,8 +17,8 @@ from django.utils import timezone
 from minsheng.accounts.models import User
 from minsheng.intake import door
 from minsheng.orgs.models import Unit
-from minsheng.parcels import baselines, chains, checker
-from minsheng.parcels.instance import InstanceError, parse, without_trips
+from minsheng.parcels import baselines, chains, checker, loops
+from minsheng.parcels.instance import InstanceError, Point, parse, without_trips
 from minsheng.parcels.models import (
     Harvest,
     Incident,
@@ -207,6 +207,36 @@ def import_network(
             for r in data.get("loops", [])
         )
     return network
+
+
+def regenerate_loops(network: Network, *, vans_max: int = 2, seconds: float = 5.0) -> int:
+    """Replace the van loops with PyVRP's routes over today's villages (a CVRP with the van's
+    capacity, delivery = down, pickup = up, a van's fixed cost against its km); the count."""
+    costs = network.costs
+    villages = list(network.villages.all())
+    routes = loops.generate(
+        Point("HUB", network.hub_lon, network.hub_lat),
+        [(Point(v.code, v.lon, v.lat), v.down, v.up) for v in villages],
+        capacity=max(1, int(costs.get("van_capacity", 1))),
+        van_fixed=float(costs.get("van_fixed", 0)),
+        van_per_km=float(costs.get("van_per_km", 1)),
+        detour=float(costs.get("detour", 1)),
+        seconds=seconds,
+    )
+    with transaction.atomic():
+        network.loops.all().delete()
+        Loop.objects.bulk_create(
+            Loop(
+                network=network,
+                code=f"R{i + 1:02d}",
+                name=f"邮路 {i + 1}",
+                villages=ids,
+                km=km,
+                vans_max=vans_max,
+            )
+            for i, (ids, km) in enumerate(routes)
+        )
+    return len(routes)
 
 
 def set_capacity(station: Station, capacity: int) -> None:

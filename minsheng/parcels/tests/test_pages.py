@@ -172,3 +172,18 @@ def test_the_demo_county_loads_once_with_an_optimal_plan(city: dict[str, Any]) -
     assert float(plan.van_only) > float(plan.objective)
     assert network.producers.count() == 3
     assert len(lines) == 1
+
+
+def test_loops_regenerated_by_pyvrp(office_client: Client, city: dict[str, Any]) -> None:
+    from minsheng.parcels.instance import haversine_km, parse
+
+    data = day()
+    network = write.import_network(data, office=city["water"])
+    response = office_client.post(f"/parcels/network/{network.pk}/loops/")
+    assert response.status_code == 302
+    (loop,) = network.loops.all()
+    inst = parse(data)
+    # one village: out and back, haversine × detour (1.0 here)
+    expected = 2 * haversine_km(inst.hub, inst.villages["A"])
+    assert loop.villages == ["A"]
+    assert loop.km == pytest.approx(expected, abs=0.01)
