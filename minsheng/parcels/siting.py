@@ -42,6 +42,18 @@ def site(
         [[road_km(villages[i][0], villages[j][0], detour) for j in cand] for i in range(n)]
     )
     m = len(cand)
+    if capacity is None:
+        return _finish(
+            villages,
+            cand,
+            d,
+            w,
+            p,
+            capacity,
+            started,
+            cpu,
+            *_p_median(d, w, p, gap=gap, time_limit=time_limit),
+        )
     h = new_highs()
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("time_limit", float(time_limit))
@@ -95,17 +107,120 @@ def site(
     sol = np.array(h.getSolution().col_value)
     opened = [j for j in range(m) if sol[j] > 0.5]
     xs = sol[m:].reshape(n, m)
-    assign = {villages[i][0].id: villages[cand[int(np.argmax(xs[i]))]][0].id for i in range(n)}
-    objective = float(sum(w[i] * d[i, int(np.argmax(xs[i]))] for i in range(n)))
+    chosen = [int(np.argmax(xs[i])) for i in range(n)]
+    proven = status == highspy.HighsModelStatus.kOptimal
+    return _finish(
+        villages,
+        cand,
+        d,
+        w,
+        p,
+        capacity,
+        started,
+        cpu,
+        opened,
+        chosen,
+        proven,
+        float(info.mip_gap),
+        1,
+    )
+
+
+def _p_median(
+    d: np.ndarray, w: np.ndarray, p: int, *, gap: float, time_limit: float, first: int = 12
+) -> tuple[list[int], list[int], bool, float, int]:
+    """Uncapacitated p-median, exactly, on each village's k nearest candidates only.
+
+    Each village may also be "far" at the cost of its (k+1)-th nearest candidate: a relaxation,
+    so its optimum is a lower bound. When no village is far the relaxed optimum is feasible and
+    therefore optimal; otherwise k doubles for the far villages and it is solved again.
+    """
+    n, m = d.shape
+    order = np.argsort(d, axis=1, kind="stable")
+    k = np.full(n, min(first, m))
+    deadline = time.perf_counter() + time_limit
+    rounds = 0
+    while True:
+        rounds += 1
+        h = new_highs()
+        h.setOptionValue("mip_rel_gap", gap)
+        h.setOptionValue("time_limit", max(1.0, deadline - time.perf_counter()))
+        h.setOptionValue("random_seed", 0)
+        h.addVars(m, np.zeros(m), np.ones(m))
+        h.changeColsIntegrality(
+            m, np.arange(m, dtype=np.int32), np.full(m, highspy.HighsVarType.kInteger)
+        )
+        cols: list[tuple[int, int]] = []  # (village, candidate) per x column; -1: far
+        costs: list[float] = []
+        for i in range(n):
+            for j in order[i, : k[i]]:
+                cols.append((i, int(j)))
+                costs.append(w[i] * d[i, j])
+            if k[i] < m:
+                cols.append((i, -1))
+                costs.append(w[i] * d[i, order[i, k[i]]])
+        nx = len(cols)
+        h.addVars(nx, np.zeros(nx), np.ones(nx))
+        h.changeColsCost(nx, np.arange(m, m + nx, dtype=np.int32), np.array(costs))
+        village = np.array([c[0] for c in cols])
+        starts = np.searchsorted(village, np.arange(n)).astype(np.int32)
+        h.addRows(
+            n, np.ones(n), np.ones(n), nx, starts, np.arange(m, m + nx, dtype=np.int32), np.ones(nx)
+        )
+        links = [(m + c, j) for c, (_i, j) in enumerate(cols) if j >= 0]
+        nl = len(links)
+        h.addRows(
+            nl,
+            np.full(nl, -np.inf),
+            np.zeros(nl),
+            2 * nl,
+            np.arange(0, 2 * nl, 2, dtype=np.int32),
+            np.array(links, dtype=np.int32).ravel(),
+            np.tile([1.0, -1.0], nl),
+        )
+        h.addRow(p, p, m, np.arange(m, dtype=np.int32), np.ones(m))
+        h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        if info.primal_solution_status != 2:
+            raise PlanError(f"求解器在 {time_limit:g} 秒内没有找到布点方案")
+        sol = np.array(h.getSolution().col_value)
+        opened = [j for j in range(m) if sol[j] > 0.5]
+        far = sorted({cols[c][0] for c in range(nx) if cols[c][1] < 0 and sol[m + c] > 1e-6})
+        if not far or time.perf_counter() >= deadline:
+            open_set = np.array(opened)
+            chosen = [int(open_set[np.argmin(d[i, open_set])]) for i in range(n)]
+            proven = status == highspy.HighsModelStatus.kOptimal and not far
+            return opened, chosen, proven, float(info.mip_gap), rounds
+        k[far] = np.minimum(m, 2 * k[far])
+
+
+def _finish(
+    villages: list[tuple[Point, int]],
+    cand: list[int],
+    d: np.ndarray,
+    w: np.ndarray,
+    p: int,
+    capacity: int | None,
+    started: float,
+    cpu: float,
+    opened: list[int],
+    chosen: list[int],
+    proven: bool,
+    gap: float,
+    rounds: int,
+) -> dict[str, Any]:
+    objective = float(sum(w[i] * d[i, j] for i, j in enumerate(chosen)))
     return {
         "p": p,
         "capacity": capacity,
         "objective": round(objective, 2),
         "parcel_km_per_parcel": round(objective / max(1.0, w.sum()), 3),
-        "proven_optimal": status == highspy.HighsModelStatus.kOptimal,
-        "gap": float(info.mip_gap),
+        "proven_optimal": proven,
+        "gap": gap,
+        "rounds": rounds,
         "seconds": round(time.perf_counter() - started, 3),
         "cpu_seconds": round(time.process_time() - cpu, 3),
         "stations": [villages[cand[j]][0].id for j in opened],
-        "assign": assign,
+        "assign": {villages[i][0].id: villages[cand[j]][0].id for i, j in enumerate(chosen)},
     }

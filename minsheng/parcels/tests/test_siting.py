@@ -48,3 +48,25 @@ def test_bad_requests_get_a_clear_message() -> None:
         site([], 1)
     with pytest.raises(PlanError, match="装不下"):
         site(line(0, 1, 2, 3), 1, capacity=2)
+
+
+def test_the_nearest_k_rounds_reach_the_full_models_optimum() -> None:
+    import numpy as np
+
+    from minsheng.parcels.siting import _p_median
+
+    rng = np.random.default_rng(7)
+    pts = rng.uniform(0, 20, (40, 2))
+    d = np.sqrt(((pts[:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
+    w = rng.integers(1, 50, 40).astype(float)
+    results = {}
+    for first in (2, 40):  # 40: every candidate, no "far" columns, the plain ReVelle–Swain
+        opened, chosen, proven, _gap, rounds = _p_median(
+            d, w, 6, gap=1e-9, time_limit=60, first=first
+        )
+        assert proven
+        assert len(opened) == 6
+        results[first] = (sum(w[i] * d[i, j] for i, j in enumerate(chosen)), rounds)
+    assert results[2][0] == pytest.approx(results[40][0], rel=1e-9)
+    assert results[2][1] > 1  # the far villages forced another round
+    assert results[40][1] == 1
