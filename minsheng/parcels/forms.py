@@ -50,7 +50,10 @@ class SpareForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    trips = forms.MultipleChoiceField(label="取消的班次", choices=())
+    trips = forms.MultipleChoiceField(label="取消的班次", choices=(), required=False)
+    fresh = forms.BooleanField(
+        label="按网络当前的能力与余量重排（已修改驿站能力或班次余量时）", required=False
+    )
     reason = forms.CharField(label="原因", max_length=200, required=False)
 
     def __init__(self, *args: Any, trips: list[tuple[str, str]], **kwargs: Any) -> None:

@@ -153,8 +153,8 @@ def replan(request: Request, pk: int) -> HttpResponse:
         raise PermissionDenied
     trips = [(str(t["id"]), "") for line in p.instance["lines"] for t in line["trips"]]
     form = forms.CancelForm(request.POST, trips=trips)
-    if not form.is_valid():
-        messages.error(request, "请选择要取消的班次。")
+    if not form.is_valid() or not (form.cleaned_data["trips"] or form.cleaned_data["fresh"]):
+        messages.error(request, "请选择要取消的班次，或勾选按网络当前能力重排。")
         return redirect("parcels:plan", pk=p.pk)
     try:
         new = write.make_plan(
@@ -163,6 +163,7 @@ def replan(request: Request, pk: int) -> HttpResponse:
             replan_of=p,
             cancelled=form.cleaned_data["trips"],
             reason=form.cleaned_data["reason"],
+            fresh=form.cleaned_data["fresh"],
         )
     except (InstanceError, PlanError) as error:
         messages.error(request, str(error))

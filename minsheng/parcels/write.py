@@ -257,14 +257,17 @@ def make_plan(
     cancelled: list[str] | None = None,
     replan_of: Plan | None = None,
     reason: str = "",
+    fresh: bool = False,
 ) -> Plan:
     """Solve the day on the network as it stands (minus cancelled trips) and keep the plan.
 
-    A re-plan starts from the plan it replaces (its instance, its cancellations). Raises
-    InstanceError or chains.PlanError with a Chinese message, writing nothing.
+    A re-plan starts from the plan it replaces (its instance, its cancellations), or with
+    `fresh` from the network as edited since (a capacity that dropped). Raises InstanceError
+    or chains.PlanError with a Chinese message, writing nothing.
     """
     day = day or (replan_of.day if replan_of else timezone.localdate())
-    base = replan_of.instance if replan_of is not None else to_instance(network, day)
+    keep = replan_of is not None and not fresh
+    base = replan_of.instance if keep and replan_of is not None else to_instance(network, day)
     gone = sorted(set(cancelled or []) | set(replan_of.cancelled if replan_of else []))
     known = {str(t["id"]) for line in base.get("lines", []) for t in line.get("trips", [])}
     unknown = set(gone) - known

@@ -187,3 +187,18 @@ def test_loops_regenerated_by_pyvrp(office_client: Client, city: dict[str, Any])
     expected = 2 * haversine_km(inst.hub, inst.villages["A"])
     assert loop.villages == ["A"]
     assert loop.km == pytest.approx(expected, abs=0.01)
+
+
+def test_a_capacity_drop_replans_from_the_network(
+    office_client: Client, water_handler: Any, city: dict[str, Any]
+) -> None:
+    network = write.import_network(day(), office=city["water"])
+    plan = write.make_plan(network, by=water_handler)
+    office_client.post(f"/parcels/network/{network.pk}/edit/", {"trip": "T1", "spare": "5"})
+    response = office_client.post(f"/parcels/plan/{plan.pk}/replan/", {"fresh": "on"})
+    new = Plan.objects.get(replan_of=plan)
+    assert response.url == f"/parcels/plan/{new.pk}/"
+    # 5 by bus (3.5); the other 25 deferred (100) rather than a van (120)
+    assert float(new.objective) == pytest.approx(5 * 0.7 + 25 * 4, abs=0.01)
+    assert office_client.post(f"/parcels/plan/{plan.pk}/replan/", {}).status_code == 302
+    assert Plan.objects.filter(replan_of=plan).count() == 1  # nothing chosen: nothing planned
