@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
@@ -24,7 +25,7 @@ from minsheng.parcels.models import Network, Plan, Station, Trip
 def _network(request: Request, pk: int, *, edit: bool = False) -> Network:
     network = get_object_or_404(queries.networks_for(request.user), pk=pk)
     if edit and not queries.can_edit(request.user, network):
-        raise PermissionDenied("您不是该物流网络所属单位的承办人或负责人，不能修改或排班。")
+        raise PermissionDenied(_("您不是该物流网络所属单位的承办人或负责人，不能修改或排班。"))
     return network
 
 
@@ -48,7 +49,7 @@ def index(request: Request) -> HttpResponse:
         network = write.import_network(
             form.cleaned_data["file"], office=office, name=form.cleaned_data["name"]
         )
-        messages.success(request, f"已导入物流网络“{network.name}”。")
+        messages.success(request, _("已导入物流网络“%(name)s”。") % {"name": network.name})
         return redirect("parcels:network", pk=network.pk)
     networks = queries.networks_for(request.user).select_related("office")
     return render(request, "parcels/index.html", {"networks": networks, "form": form})
@@ -85,20 +86,24 @@ def edit(request: Request, pk: int) -> HttpResponse:
             station = get_object_or_404(Station, network=net, code=cap.cleaned_data["station"])
             write.set_capacity(station, cap.cleaned_data["capacity"])
             messages.success(
-                request, f"驿站 {station.code} 日处理能力改为 {cap.cleaned_data['capacity']} 件。"
+                request,
+                _("驿站 %(code)s 日处理能力改为 %(n)s 件。")
+                % {"code": station.code, "n": cap.cleaned_data["capacity"]},
             )
         else:
-            messages.error(request, "请填写 0 到 1000000 之间的整数。")
+            messages.error(request, _("请填写 0 到 1000000 之间的整数。"))
     else:
         sp = forms.SpareForm(request.POST)
         if sp.is_valid():
             trip = get_object_or_404(Trip, line__network=net, code=sp.cleaned_data["trip"])
             write.set_spare(trip, sp.cleaned_data["spare"])
             messages.success(
-                request, f"班次 {trip.code} 货舱余量改为 {sp.cleaned_data['spare']} 件。"
+                request,
+                _("班次 %(code)s 货舱余量改为 %(n)s 件。")
+                % {"code": trip.code, "n": sp.cleaned_data["spare"]},
             )
         else:
-            messages.error(request, "请填写 0 到 100000 之间的整数。")
+            messages.error(request, _("请填写 0 到 100000 之间的整数。"))
     return redirect("parcels:network", pk=net.pk)
 
 
@@ -154,7 +159,7 @@ def replan(request: Request, pk: int) -> HttpResponse:
     trips = [(str(t["id"]), "") for line in p.instance["lines"] for t in line["trips"]]
     form = forms.CancelForm(request.POST, trips=trips)
     if not form.is_valid() or not (form.cleaned_data["trips"] or form.cleaned_data["fresh"]):
-        messages.error(request, "请选择要取消的班次，或勾选按网络当前能力重排。")
+        messages.error(request, _("请选择要取消的班次，或勾选按网络当前能力重排。"))
         return redirect("parcels:plan", pk=p.pk)
     try:
         new = write.make_plan(
@@ -170,8 +175,13 @@ def replan(request: Request, pk: int) -> HttpResponse:
         return redirect("parcels:plan", pk=p.pk)
     messages.success(
         request,
-        f"已取消 {len(form.cleaned_data['trips'])} 个班次并重排，用时 {new.seconds:.2f} 秒；"
-        f"成本 ¥{p.objective} → ¥{new.objective}。",
+        _("已取消 %(n)s 个班次并重排，用时 %(s).2f 秒；成本 ¥%(old)s → ¥%(new)s。")
+        % {
+            "n": len(form.cleaned_data["trips"]),
+            "s": new.seconds,
+            "old": p.objective,
+            "new": new.objective,
+        },
     )
     return redirect("parcels:plan", pk=new.pk)
 
@@ -188,9 +198,11 @@ def not_loaded(request: Request, pk: int) -> HttpResponse:
         incident = write.report_not_loaded(
             p, form.cleaned_data["trip"], by=request.user, text=form.cleaned_data["text"]
         )
-        messages.success(request, f"已报物流办（工单 {incident.ticket}）。可取消该班次并重排。")
+        messages.success(
+            request, _("已报物流办（工单 %(t)s）。可取消该班次并重排。") % {"t": incident.ticket}
+        )
     else:
-        messages.error(request, "请选择班次。")
+        messages.error(request, _("请选择班次。"))
     return redirect("parcels:plan", pk=p.pk)
 
 
@@ -281,7 +293,7 @@ def produce(request: Request, pk: int) -> HttpResponse:
                 else None
             )
             if village is None:
-                messages.error(request, "请填写本网络中存在的村编号、生产者、农产品和非负货值。")
+                messages.error(request, _("请填写本网络中存在的村编号、生产者、农产品和非负货值。"))
             else:
                 write.add_producer(
                     net,
@@ -290,7 +302,9 @@ def produce(request: Request, pk: int) -> HttpResponse:
                     produce=pf.cleaned_data["produce"],
                     value=pf.cleaned_data["value"],
                 )
-                messages.success(request, f"已登记 {pf.cleaned_data['name']}。")
+                messages.success(
+                    request, _("已登记 %(name)s。") % {"name": pf.cleaned_data["name"]}
+                )
         else:
             hf = forms.HarvestForm(request.POST)
             producer = (
@@ -299,10 +313,10 @@ def produce(request: Request, pk: int) -> HttpResponse:
                 else None
             )
             if producer is None:
-                messages.error(request, "请填写采收日期和非负件数。")
+                messages.error(request, _("请填写采收日期和非负件数。"))
             else:
                 write.set_harvest(producer, hf.cleaned_data["day"], hf.cleaned_data["parcels"])
-                messages.success(request, f"已登记 {producer} 的采收日。")
+                messages.success(request, _("已登记 %(p)s 的采收日。") % {"p": producer})
         return redirect("parcels:produce", pk=net.pk)
     day_form = forms.DayForm(request.GET)
     chosen = day_form.cleaned_data.get("day") if day_form.is_valid() else None
@@ -327,5 +341,5 @@ def regenerate(request: Request, pk: int) -> HttpResponse:
     """Van loops regenerated by PyVRP from the villages and today's parcels."""
     net = _network(request, pk, edit=True)
     count = write.regenerate_loops(net)
-    messages.success(request, f"已由 PyVRP 按今日件数重新生成 {count} 条邮车邮路。")
+    messages.success(request, _("已由 PyVRP 按今日件数重新生成 %(n)s 条邮车邮路。") % {"n": count})
     return redirect("parcels:network", pk=net.pk)
