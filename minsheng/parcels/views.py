@@ -3,8 +3,6 @@ cancellation and re-plan, the map, 物流布点. Thin: checks in forms, writes i
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -258,9 +256,23 @@ def site(request: Request, pk: int) -> HttpResponse:
             error = str(exc)
     else:
         error = "；".join(str(e) for errs in form.errors.values() for e in errs)
-    names = {v.code: v.name for v in net.villages.all()}
+    members = list(net.villages.all())
+    names = {v.code: v.name for v in members}
     rows = []
+    shown: dict[str, object] = {}
     if result is not None:
+        where = {v.code: v for v in members}
+        shown = {
+            "outline": net.outline,
+            "hub": {"lat": net.hub_lat, "lon": net.hub_lon, "name": net.hub_name},
+            "stations": [
+                {"id": s, "lat": where[s].lat, "lon": where[s].lon} for s in result["stations"]
+            ],
+            "villages": [
+                {"id": v.code, "lat": v.lat, "lon": v.lon, "to": result["assign"][v.code]}
+                for v in members
+            ],
+        }
         counts: dict[str, int] = {}
         for s in result["assign"].values():
             counts[s] = counts.get(s, 0) + 1
@@ -274,7 +286,7 @@ def site(request: Request, pk: int) -> HttpResponse:
             "result": result,
             "rows": rows,
             "error": error,
-            "assign_json": json.dumps(result["assign"] if result else {}),
+            "site": shown,
         },
     )
 

@@ -45,4 +45,8 @@ def test_plan_cancel_and_replan_on_the_map(
     assert "邮路 L1 30 件" in page.content()
     assert Plan.objects.filter(network=network).count() == 2
     page.screenshot(path=str(SHOTS / "parcels-replan.png"), full_page=True)
+
+    page.goto(f"{base}/parcels/network/{network.pk}/site/?p=1")
+    page.wait_for_selector("#parcels-map canvas")  # the assignments drawn
+    assert "已证明最优" in page.content()
     assert errors == []
