@@ -173,12 +173,12 @@ def replan(request: Request, pk: int) -> HttpResponse:
         return redirect("parcels:plan", pk=p.pk)
     messages.success(
         request,
-        _("已取消 %(n)s 个班次并重排，用时 %(s).2f 秒；成本 ¥%(old)s → ¥%(new)s。")
+        _("已取消 %(n)s 个班次并重排，用时 %(s).2f 秒；成本 ¥%(old).2f → ¥%(new).2f。")
         % {
             "n": len(form.cleaned_data["trips"]),
             "s": new.seconds,
-            "old": p.objective,
-            "new": new.objective,
+            "old": float(p.objective),
+            "new": float(new.objective),
         },
     )
     return redirect("parcels:plan", pk=new.pk)
