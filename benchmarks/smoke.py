@@ -31,6 +31,20 @@ SMOKE: dict[str, tuple[list[str], list[str]]] = {
         ["predict_per_second", "locate_texts_per_second", "locate_points_per_second"],
     ),
     "hotspots": (["--sizes", "300"], ["sizes"]),
+    "parcels": (
+        ["--small"],
+        [
+            "size",
+            "objective",
+            "gap",
+            "seconds",
+            "replan_seconds",
+            "van_only_objective",
+            "greedy_objective",
+            "feasible",
+        ],
+    ),
+    "projects_campaign": (["--small"], ["visits", "visits_per_second", "tickets"]),
     "route_waiting": (["--tickets", "100"], ["tickets", "seconds"]),
     "intake_load": (
         ["--door", "api", "--seconds", "2", "--clients", "2", "--warmup", "0.5"],

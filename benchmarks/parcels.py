@@ -1,6 +1,6 @@
 """Parcels on rural buses: the day's chain plan on a seeded Ninghai-like county, all scenarios.
 
-    .venv/bin/python benchmarks/parcels_plan.py [--sizes S,M,L] [--seeds 3] [--small]
+    .venv/bin/python benchmarks/parcels.py [--sizes S,M,L] [--seeds 3] [--small]
 
 For each size (S/M/L/XL, docs/parcels.md), seed and scenario (normal, 双11 ×3, harvest, a line
 cancelled at noon, spare capacity halved) it generates the instance (minsheng.parcels.county:
