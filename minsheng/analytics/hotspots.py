@@ -166,22 +166,19 @@ def _neighbourhoods(items: Sequence[Item], radius_m: float) -> Iterable[tuple[An
     meets those in its own and the eight neighbouring cells, one without coordinates those of
     its area without coordinates."""
     size_deg = max(radius_m / 111_000.0, 1e-4)
-    cells: dict[object, list[int]] = defaultdict(list)
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    areas: dict[str, list[int]] = defaultdict(list)
     for index, item in enumerate(items):
         if item.lon is not None and item.lat is not None:
             cells[_cell(item, size_deg)].append(index)
         elif item.area:
-            cells[("area", item.area)].append(index)
-    for key, members in cells.items():
-        rows = np.array(members)
-        if key[0] == "area":
-            yield rows, rows, False
-            continue
-        cx, cy = key  # type: ignore[misc]
-        around = [
-            j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in cells.get((cx + dx, cy + dy), [])
-        ]
-        yield rows, np.array(sorted(around)), True
+            areas[item.area].append(index)
+    for members in areas.values():
+        yield np.array(members), np.array(members), False
+    for (cx, cy), members in cells.items():
+        near = [(cx + dx, cy + dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+        around = [j for cell in near for j in cells.get(cell, [])]
+        yield np.array(members), np.array(sorted(around)), True
 
 
 def _distances_m(lons: Any, lats: Any, i: Any, j: Any) -> Any:
