@@ -165,7 +165,7 @@ def _raise(
     now: datetime,
 ) -> Alarm | None:
     same_spell = Alarm.objects.filter(
-        household=household, rule=finding.rule, window_end__gte=finding.start
+        household=household, meter=meter, rule=finding.rule, window_end__gte=finding.start
     )
     if same_spell.exists():
         return None

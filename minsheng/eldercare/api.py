@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from minsheng.api.auth import ScopedKey
 from minsheng.api.errors import ApiError
@@ -126,7 +126,7 @@ def list_alarms(request: HttpRequest, filters: Query[AlarmFilters]) -> list[dict
     summary="登记老人外出",
     operation_id="post_eldercare_absence",
 )
-def post_absence(request: HttpRequest, payload: AbsenceIn) -> tuple[int, dict[str, Any]]:
+def post_absence(request: HttpRequest, payload: AbsenceIn) -> Status:
     caller = _caller(request)
     household = (
         queries.households_in(caller.unit_paths)
@@ -150,10 +150,13 @@ def post_absence(request: HttpRequest, payload: AbsenceIn) -> tuple[int, dict[st
         )
     except WorkflowError as error:
         raise ApiError(422, "invalid", str(error)) from None
-    return 201, {
-        "id": absence.pk,
-        "household": household.code,
-        "starts": absence.starts,
-        "ends": absence.ends,
-        "reason": absence.reason,
-    }
+    return Status(
+        201,
+        {
+            "id": absence.pk,
+            "household": household.code,
+            "starts": absence.starts,
+            "ends": absence.ends,
+            "reason": absence.reason,
+        },
+    )

@@ -224,7 +224,9 @@ class Alarm(models.Model):
     class Meta:
         ordering = ["-raised_at"]
         constraints = [
-            models.UniqueConstraint(fields=["household", "rule", "window_start"], name="alarm_once")
+            models.UniqueConstraint(
+                fields=["household", "meter", "rule", "window_start"], name="alarm_once"
+            )
         ]
 
     def __str__(self) -> str:

@@ -68,10 +68,15 @@ def ingest(
             Problem.objects.bulk_create(problems)
             logger.warning("%s readings refused (%s unknown meters)", len(problems), report.unknown)
         if readings:
-            stored = Reading.objects.bulk_create(readings, ignore_conflicts=True)
-            report.stored = (
-                len([r for r in stored if r.pk]) if stored and stored[0].pk else len(readings)
+            # Counted for the report only; the unique constraint is what keeps each reading once.
+            known = set(
+                Reading.objects.filter(
+                    meter_id__in={r.meter_id for r in readings}, at__in={r.at for r in readings}
+                ).values_list("meter_id", "at")
             )
+            new = {(r.meter_id, r.at) for r in readings} - known
+            Reading.objects.bulk_create(readings, ignore_conflicts=True)
+            report.stored = len(new)
             spans: dict[int, tuple[datetime, datetime]] = {}
             for r in readings:
                 low, high = spans.get(r.meter_id, (r.at, r.at))

@@ -48,7 +48,13 @@ RELATIONS = {
     "街道": "street",
     "street": "street",
 }
-HOUSEHOLD_FIELDS = ("name", "phone", "address", "unit", "contacts")
+HOUSEHOLD_FIELDS = {
+    "name": "姓名",
+    "phone": "电话",
+    "address": "住址",
+    "unit": "社区或网格",
+    "contacts": "联系人",
+}
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,11 @@ def read_sheet(text: str) -> tuple[list[HouseholdRow], list[str]]:
         meters[meter[0]] = line
         known = households.setdefault(household.code, household)
         if known is not household:
-            differ = [f for f in HOUSEHOLD_FIELDS if getattr(known, f) != getattr(household, f)]
+            differ = [
+                label
+                for f, label in HOUSEHOLD_FIELDS.items()
+                if getattr(known, f) != getattr(household, f)
+            ]
             if differ:
                 errors.append(
                     f"第{line}行：户 {household.code} 的{'、'.join(differ)}与第{known.line}行不一致"

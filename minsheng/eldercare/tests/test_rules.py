@@ -47,8 +47,10 @@ def with_total(hours: float, litres: float) -> list[float]:
 def test_24h_under_10_litres_is_an_alarm(preset: str) -> None:
     found = low(series([0.0] * 48), preset)
     assert len(found) == 1
-    assert found[0].start == T0 and found[0].end == T0 + timedelta(hours=24)
-    assert found[0].kind == "welfare" and found[0].use == 0
+    assert found[0].start == T0
+    assert found[0].end == T0 + timedelta(hours=24)
+    assert found[0].kind == "welfare"
+    assert found[0].use == 0
 
 
 @pytest.mark.parametrize("preset", ["zhongshan", "taicang", "liaocheng"])
@@ -56,7 +58,8 @@ def test_exactly_10_litres_is_not_an_alarm(preset: str) -> None:
     # "< 0.01 m³": ten litres is enough use
     assert low(series([10.0] + [0.0] * 47), preset) == []
     found = low(series([9.9] + [0.0] * 47), preset)
-    assert len(found) == 1 and found[0].use == pytest.approx(9.9)
+    assert len(found) == 1
+    assert found[0].use == pytest.approx(9.9)
 
 
 def test_23_and_a_half_hours_are_not_yet_a_window() -> None:
@@ -147,7 +150,7 @@ def test_a_reset_and_a_rollover_count_the_use_they_hide() -> None:
     assert rules.steps(rolled)[0].use == pytest.approx(8.0)
 
 
-# --- Nagano: 8 h without use, 2 h of flow; 龙岗: a day of flow is a leak -----------------------------
+# --- Nagano: 8 h without use, 2 h of flow; 龙岗: a day of flow is a leak ----------------
 
 
 def test_nagano_no_use_for_exactly_8_hours() -> None:
@@ -192,7 +195,8 @@ def test_continuous_flow_for_exactly_2_hours_is_a_welfare_alarm_and_a_day_is_a_l
 
 def test_high_use_over_a_day() -> None:
     found = rules.high_use(rules.steps(series([50.0] * 40)), litres=1000, tz=TZ)
-    assert len(found) == 1 and found[0].use > 1000
+    assert len(found) == 1
+    assert found[0].use > 1000
     assert rules.high_use(rules.steps(series([20.0] * 48)), litres=1000, tz=TZ) == []
 
 
@@ -219,19 +223,22 @@ def test_water_and_electricity_both_quiet_raise_the_severity() -> None:
     power = rules.steps(kwh([0.08] * 48), scale=1.0)
     found = rules.judge(water, rules.PRESETS["zhongshan"], max_gap=GAP, tz=TZ, power=power)
     low_use = [f for f in found if f.rule == "low_use"]
-    assert low_use and low_use[0].severity == 3
+    assert low_use
+    assert low_use[0].severity == 3
 
 
 def test_the_personal_band_drops_low_use_that_is_usual_for_this_person() -> None:
     norm = rules.band([9.0, 8.5, 9.5, 8.0, 9.2, 8.8, 9.1] * 3)
-    assert norm is not None and norm[0] < 9.0
+    assert norm is not None
+    assert norm[0] < 9.0
     water = rules.steps(series([9.0] + [0.0] * 47))
     p = rules.PRESETS["zhongshan"]
     assert rules.judge(water, p, max_gap=GAP, tz=TZ, norm=norm) == []
     # zero use is never usual
     zero = rules.steps(series([0.0] * 48))
     assert len(rules.judge(zero, p, max_gap=GAP, tz=TZ, norm=norm)) == 1
-    assert rules.drop_vs_baseline(2.0, norm) and not rules.drop_vs_baseline(9.0, norm)
+    assert rules.drop_vs_baseline(2.0, norm)
+    assert not rules.drop_vs_baseline(9.0, norm)
     assert rules.band([9.0] * 10) is None
 
 
@@ -248,7 +255,8 @@ def test_morning_start_late_against_the_persons_own_routine() -> None:
     assert usual == pytest.approx(7.5)
     late = rules.steps(series(day * 8 + [0.0] * 24))
     found = rules.morning_start_late(late, usual=usual, margin_h=2, tz=TZ)
-    assert len(found) == 1 and found[0].start.date() == (T0 + timedelta(days=8)).date()
+    assert len(found) == 1
+    assert found[0].start.date() == (T0 + timedelta(days=8)).date()
 
 
 def test_params_for_refuses_unknown_presets_and_keys() -> None:
