@@ -184,14 +184,12 @@ def absence(request: Request, pk: int) -> HttpResponse:
     form = forms.AbsenceForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        ticket = None
-        if d["ticket"]:
-            ticket = (
-                ticket_queries.visible_to(request.user).filter(number=d["ticket"].strip()).first()
-            )
-            if ticket is None:
-                form.add_error("ticket", _("找不到该工单，或您无权查看。"))
-        if ticket is not None or not d["ticket"]:
+        number = d["ticket"].strip()
+        visible = ticket_queries.visible_to(request.user)
+        ticket = visible.filter(number=number).first() if number else None
+        if number and ticket is None:
+            form.add_error("ticket", _("找不到该工单，或您无权查看。"))
+        else:
             try:
                 alarms.register_absence(
                     h,
