@@ -59,7 +59,10 @@ class Params:
     low_inclusive: bool = False  # 海曙 "不超过8升" counts exactly 8 L as low; the others "<"
     no_use_h: float | None = None  # Nagano: 8 h
     flow_h: float | None = 2.0  # Nagano: continuous use ≥ 2 h
-    flow_floor_lph: float = 0.0  # use per hour below this does not count as flow
+    # Flow below this many litres an hour is not the welfare rule's flow: with half-hourly data
+    # a toilet flush and a hand wash each half-hour look "continuous"; a running shower is
+    # several hundred litres an hour. The leak rule counts any flow (龙岗).
+    flow_floor_lph: float = 100.0
     leak_h: float = 24.0  # 龙岗: use in every half-hour of a day
     high_litres: float | None = None  # per local day: 静安 2 m³, 聊城 1 m³
     switching_h: float | None = 24.0  # electricity: no switching for this long
@@ -186,30 +189,34 @@ def low_use(
 def continuous_flow(
     series: Sequence[Step], *, hours: float, leak_hours: float, floor_lph: float, max_gap: timedelta
 ) -> list[Finding]:
-    """Use in every interval for `hours` (a fall in the shower, Nagano: welfare, high) and for
-    `leak_hours` (龙岗: a leak): one finding of each per spell of flow."""
+    """Flow of at least `floor_lph` in every interval for `hours` (a fall in the shower,
+    Nagano: welfare, severity 2), and any flow in every interval for `leak_hours` (龙岗: a
+    leak); one finding of each per spell."""
     found = []
-    for run in _runs(series, max_gap):
-        start: datetime | None = None
-        used, welfare, leak = 0.0, False, False
-        for s in run:
-            if s.use > 0 and s.use >= floor_lph * s.hours:
-                if start is None:
-                    start, used, welfare, leak = s.start, 0.0, False, False
-                used += s.use
-                span = (s.end - start).total_seconds() / 3600
-                if span >= hours and not welfare:
-                    welfare = True
-                    detail = f"连续用水{span:g}小时，共{used:.0f}升"
-                    found.append(
-                        Finding("continuous_flow", "welfare", start, s.end, used, 2, detail)
-                    )
-                if span >= leak_hours and not leak:
-                    leak = True
-                    detail = f"连续{span:g}小时有流量，疑似漏水"
-                    found.append(Finding("leak", "leak", start, s.end, used, 1, detail))
-            else:
-                start = None
+    for rule, kind, span_h, floor in (
+        ("continuous_flow", "welfare", hours, floor_lph),
+        ("leak", "leak", leak_hours, 0.0),
+    ):
+        for run in _runs(series, max_gap):
+            start: datetime | None = None
+            used, fired = 0.0, False
+            for s in run:
+                if s.use > 0 and s.use >= floor * s.hours:
+                    if start is None:
+                        start, used, fired = s.start, 0.0, False
+                    used += s.use
+                    span = (s.end - start).total_seconds() / 3600
+                    if span >= span_h and not fired:
+                        fired = True
+                        detail = (
+                            f"连续用水{span:g}小时，共{used:.0f}升"
+                            if kind == "welfare"
+                            else f"连续{span:g}小时有流量，疑似漏水"
+                        )
+                        severity = 2 if kind == "welfare" else 1
+                        found.append(Finding(rule, kind, start, s.end, used, severity, detail))
+                else:
+                    start = None
     return found
 
 
