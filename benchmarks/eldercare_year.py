@@ -8,7 +8,8 @@ minsheng's pipeline: the 中山 preset (24 h < 10 L) with continuous flow (2 h),
 spanning a silent meter, the person's own 28-day band, and registered absences (a share of the
 real ones, `--registered`, default all). The plain rule: 中山 alone, judged every half hour on
 the clock from the half-hours that arrived (a missing half-hour reads as no use), no absences.
-Pure Python, no database; the figures are the rules', not the platform's throughput (eldercare_ingest.py).
+Pure Python, no database; the figures are the rules', not the platform's throughput
+(eldercare_ingest.py).
 The last stdout line is one JSON object.
 """
 
