@@ -8,7 +8,7 @@ no notice twice.
 
 import logging
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -67,9 +67,19 @@ def policy_for(unit: Unit, policies: list[Policy] | None = None) -> Policy:
     return best
 
 
-def judge_due(*, limit: int = 200, now: datetime | None = None) -> int:
-    """Judge the households whose meters have new readings; returns the alarms raised."""
-    now = now or timezone.now()
+def judge_due(*, limit: int = 200, now: datetime | None = None, rounds: int = 10) -> int:
+    """Judge the households whose meters have new readings, `limit` meters a transaction, for
+    up to `rounds` transactions; returns the alarms raised."""
+    raised = 0
+    for _ in range(rounds):
+        done, found = _judge_batch(limit, now or timezone.now())
+        raised += found
+        if done < limit:
+            break
+    return raised
+
+
+def _judge_batch(limit: int, now: datetime) -> tuple[int, int]:
     raised = 0
     with transaction.atomic():
         claimed = list(
@@ -79,7 +89,7 @@ def judge_due(*, limit: int = 200, now: datetime | None = None) -> int:
             .values_list("pk", "household_id", "dirty_from")[:limit]
         )
         if not claimed:
-            return 0
+            return 0, 0
         since: dict[int, datetime] = {}
         for _pk, owner, dirty in claimed:
             if dirty is not None:
@@ -90,7 +100,7 @@ def judge_due(*, limit: int = 200, now: datetime | None = None) -> int:
             raised += judge_household(
                 household, since=since[household.pk], now=now, policies=policies
             )
-    return raised
+    return len(claimed), raised
 
 
 def judge_household(
@@ -227,12 +237,22 @@ def _downgrade(
 
 
 def _keep_daily(meter: Meter, series: list[rules.Step], start: datetime) -> None:
+    """The totals of the days wholly inside the window read, written when they changed."""
     first_day = start.astimezone(TZ).date()
-    for day, use in rules.daily_use(series, tz=TZ).items():
-        if day > first_day:
-            count = sum(1 for s in series if s.end.astimezone(TZ).date() == day)
+    counts: dict[date, int] = defaultdict(int)
+    for s in series:
+        counts[s.end.astimezone(TZ).date()] += 1
+    totals = {d: u for d, u in rules.daily_use(series, tz=TZ).items() if d > first_day}
+    known = {
+        d: (u, n)
+        for d, u, n in DailyUse.objects.filter(meter=meter, day__in=totals).values_list(
+            "day", "use", "readings"
+        )
+    }
+    for day, use in totals.items():
+        if known.get(day) != (use, counts[day]):
             DailyUse.objects.update_or_create(
-                meter=meter, day=day, defaults={"use": use, "readings": count}
+                meter=meter, day=day, defaults={"use": use, "readings": counts[day]}
             )
 
 

@@ -23,13 +23,15 @@ from urllib.parse import urlparse
 import paho.mqtt.client as paho
 from django.db import close_old_connections
 from django.utils import timezone
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from minsheng.eldercare import alarms, readings, simulator
 
 logger = logging.getLogger("minsheng.eldercare.mqtt")
 DEFAULT_URL = "mqtt://127.0.0.1:1883"
 TOPIC = "minsheng/meters/+/readings"
-SHARED = f"$share/minsheng-eldercare/{TOPIC}"
+SESSION_SECONDS = 3600  # the broker keeps a stopped worker's messages this long
 BATCH = 500
 DEMO_PREFIX = "DEMO-"
 
@@ -65,24 +67,48 @@ def meter_of(topic: str) -> str | None:
 
 
 def connect(client_id: str, *, clean: bool = True) -> paho.Client:
-    """A connected client for the configured broker (mqtt://user:password@host:port)."""
+    """A connected MQTT 5 client for the configured broker (mqtt://user:password@host:port).
+    `clean=False`: the broker keeps the session (and queues QoS 1 messages) for
+    SESSION_SECONDS after a disconnect, so a restarted worker gets what arrived meanwhile, and a
+    worker that never returns does not hold messages for ever."""
     where = urlparse(url())
-    client = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=clean)
+    client = paho.Client(
+        paho.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5
+    )
     if where.username:
         client.username_pw_set(where.username, where.password)
-    client.connect(where.hostname or "127.0.0.1", where.port or 1883, keepalive=30)
+    properties = Properties(PacketTypes.CONNECT)
+    properties.SessionExpiryInterval = 0 if clean else SESSION_SECONDS
+    client.connect(
+        where.hostname or "127.0.0.1",
+        where.port or 1883,
+        keepalive=30,
+        clean_start=clean,
+        properties=properties,
+    )
     return client
 
 
-def subscribe(stop: threading.Event, *, client_id: str | None = None) -> None:
-    """Receive readings until `stop` is set, storing them in batches of up to BATCH."""
+def subscribe(
+    stop: threading.Event, *, client_id: str | None = None, group: str | None = None
+) -> None:
+    """Receive readings until `stop` is set, storing them in batches of up to BATCH. Workers
+    share the subscription (MINSHENG_MQTT_GROUP); each keeps its own session
+    (MINSHENG_MQTT_CLIENT_ID, by default one per host)."""
     inbox: queue.Queue[paho.MQTTMessage] = queue.Queue()
-    name = client_id or f"minsheng-eldercare-{socket.gethostname()}"
+    name = (
+        client_id
+        or os.environ.get("MINSHENG_MQTT_CLIENT_ID")
+        or (f"minsheng-eldercare-{socket.gethostname()}")
+    )
+    shared = (
+        f"$share/{group or os.environ.get('MINSHENG_MQTT_GROUP') or 'minsheng-eldercare'}/{TOPIC}"
+    )
     client = connect(name, clean=False)
     client.manual_ack_set(True)
     client.on_message = lambda _c, _u, message: inbox.put(message)
-    client.on_connect = lambda c, _u, _f, rc, _p: c.subscribe(SHARED, qos=1)
-    client.subscribe(SHARED, qos=1)
+    client.on_connect = lambda c, _u, _f, rc, _p: c.subscribe(shared, qos=1)
+    client.subscribe(shared, qos=1)
     client.loop_start()
     logger.info("listening on %s (%s)", url(), TOPIC)
     try:

@@ -39,6 +39,7 @@ def subscriber() -> Iterator[Callable[[], Callable[[], None]]]:
     """start() runs the worker's subscriber in a thread under one persistent client id and
     returns its stop(); every test gets its own id."""
     name = f"minsheng-test-{uuid.uuid4().hex[:8]}"
+    group = f"minsheng-test-{uuid.uuid4().hex[:8]}"
     stops: list[Callable[[], None]] = []
 
     def start() -> Callable[[], None]:
@@ -46,7 +47,7 @@ def subscriber() -> Iterator[Callable[[], Callable[[], None]]]:
 
         def run() -> None:
             try:
-                mqtt.subscribe(stop, client_id=name)
+                mqtt.subscribe(stop, client_id=name, group=group)
             finally:
                 connections.close_all()
 
