@@ -120,6 +120,14 @@ def run(url: str, args: argparse.Namespace) -> dict:
         "MINSHENG_MQTT_CLIENT_ID": session,
         "MINSHENG_MQTT_GROUP": session,
     }
+    # The worker's session exists before the first reading, as in a deployment where the
+    # worker runs before the meters publish: the broker queues for it from now on.
+    early = mqtt.connect(session, clean=False)
+    early.loop_start()
+    early.subscribe(f"$share/{session}/{mqtt.TOPIC}", qos=1)
+    time.sleep(1)
+    early.loop_stop()
+    early.disconnect()
     command = str(Path(sys.executable).parent / "minsheng")
     worker = subprocess.Popen(  # noqa: S603 - our own command
         [command, "worker", "--interval", "0.2", "--limit", "500"],
@@ -127,9 +135,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
         env=env,
     )
     try:
-        time.sleep(3)  # subscribed
         client = mqtt.connect(f"minsheng-bench-{uuid.uuid4().hex[:8]}")
-        client.max_inflight_messages_set(1000)
         client.loop_start()
         start = datetime.now(TZ).replace(second=0, microsecond=0) - timedelta(
             minutes=30 * args.slots

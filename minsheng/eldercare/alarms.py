@@ -268,7 +268,7 @@ def climb_due(*, limit: int = 100, now: datetime | None = None) -> int:
         with transaction.atomic():
             alarm = (
                 Alarm.objects.filter(state=Alarm.State.OPEN, next_step_at__lte=now)
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
                 .select_related("household__unit", "ticket")
                 .order_by("next_step_at")
                 .first()
