@@ -80,27 +80,37 @@ def judge_due(*, limit: int = 200, now: datetime | None = None, rounds: int = 10
 
 
 def _judge_batch(limit: int, now: datetime) -> tuple[int, int]:
+    """Lock households (never the meters, which the ingest keeps updating) whose meters have
+    new readings, judge them, and clear each meter's mark unless more readings came meanwhile."""
     raised = 0
     with transaction.atomic():
-        claimed = list(
-            Meter.objects.filter(dirty_from__isnull=False)
-            .select_for_update(skip_locked=True)
-            .order_by("dirty_from")
-            .values_list("pk", "household_id", "dirty_from")[:limit]
+        households = list(
+            Household.objects.filter(
+                pk__in=Meter.objects.filter(dirty_from__isnull=False).values("household_id")
+            )
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("unit")[:limit]
         )
-        if not claimed:
+        if not households:
             return 0, 0
+        marked = list(
+            Meter.objects.filter(household__in=households, dirty_from__isnull=False).values_list(
+                "pk", "household_id", "dirty_from", "version"
+            )
+        )
         since: dict[int, datetime] = {}
-        for _pk, owner, dirty in claimed:
+        for _pk, owner, dirty, _version in marked:
             if dirty is not None:
                 since[owner] = min(since.get(owner, dirty), dirty)
-        Meter.objects.filter(pk__in=[c[0] for c in claimed]).update(dirty_from=None)
         policies = list(Policy.objects.select_related("unit", "utility"))
-        for household in Household.objects.filter(pk__in=since).select_related("unit"):
-            raised += judge_household(
-                household, since=since[household.pk], now=now, policies=policies
-            )
-    return len(claimed), raised
+        for household in households:
+            if household.pk in since:
+                raised += judge_household(
+                    household, since=since[household.pk], now=now, policies=policies
+                )
+        for pk, _owner, _dirty, version in marked:
+            Meter.objects.filter(pk=pk, version=version).update(dirty_from=None)
+    return len(households), raised
 
 
 def judge_household(

@@ -75,6 +75,7 @@ class Meter(models.Model):
     last_received_at = models.DateTimeField(null=True, blank=True)
     # The earliest reading stored since the last judgement: the judge starts from here.
     dirty_from = models.DateTimeField(null=True, blank=True, db_index=True)
+    version = models.PositiveBigIntegerField(default=0)  # +1 per stored batch: the judge's check
     silent_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:

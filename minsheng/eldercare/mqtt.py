@@ -79,6 +79,7 @@ def connect(client_id: str, *, clean: bool = True) -> paho.Client:
         client.username_pw_set(where.username, where.password)
     properties = Properties(PacketTypes.CONNECT)
     properties.SessionExpiryInterval = 0 if clean else SESSION_SECONDS
+    properties.ReceiveMaximum = BATCH  # unacknowledged messages the broker may send at once
     client.connect(
         where.hostname or "127.0.0.1",
         where.port or 1883,

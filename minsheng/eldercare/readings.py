@@ -86,6 +86,7 @@ def ingest(
                     last_at=Greatest(Coalesce(F("last_at"), high), high),
                     last_received_at=now,
                     dirty_from=Least(Coalesce(F("dirty_from"), low), low),
+                    version=F("version") + 1,
                 )
             report.meters = set(spans)
             _meters_heard(set(spans), now)
