@@ -91,3 +91,23 @@ def test_payloads_are_read_strictly() -> None:
     ):
         with pytest.raises(ValueError, match=why):
             rows.read_payload(bad)
+
+
+def test_readings_from_a_csv_are_stored_once(elder: Any, tmp_path: Path, capsys: Any) -> None:
+    from minsheng.eldercare.models import Problem, Reading
+
+    path = tmp_path / "readings.csv"
+    path.write_text(
+        "meter,at,value\n"
+        "W-001,2026-03-02T00:00:00+08:00,100.0\n"
+        "W-001,2026-03-02T00:30:00+08:00,100.004\n"
+        "NOPE,2026-03-02T00:30:00+08:00,1\n"
+        "E-001,yesterday,3\n",
+        encoding="utf-8",
+    )
+    call_command("eldercare_readings", str(path))
+    assert "新存入 2 条" in capsys.readouterr().out
+    call_command("eldercare_readings", str(path))
+    assert "重复 2 条" in capsys.readouterr().out
+    assert Reading.objects.count() == 2
+    assert Problem.objects.filter(source="csv").count() == 4

@@ -284,3 +284,15 @@ def test_staff_first_and_severe_alarms_start_with_the_ticket() -> None:
     assert ladder.as_codes(staff) == ["ticket_copy", "escalate"]
     fall = ladder.plan(ladder.FAMILY_FIRST, family=[2], elder_phone=True, severity=2)
     assert ladder.as_codes(fall) == ["ticket_copy", "escalate"]
+
+
+def test_the_default_flow_floor_ignores_a_busy_morning_and_catches_a_running_shower() -> None:
+    p = rules.PRESETS["zhongshan"]
+    busy = rules.steps(series([0.0, *[30.0] * 8, 0.0]))  # 60 L an hour for four hours
+    assert [
+        f for f in rules.judge(busy, p, max_gap=GAP, tz=TZ) if f.rule == "continuous_flow"
+    ] == []
+    shower = rules.steps(series([0.0, *[150.0] * 4, 0.0]))  # 300 L an hour for two hours
+    found = [f for f in rules.judge(shower, p, max_gap=GAP, tz=TZ) if f.rule == "continuous_flow"]
+    assert len(found) == 1
+    assert found[0].severity == 2
