@@ -568,7 +568,9 @@ def record_outcome(
     if outcome not in rules.OUTCOMES:
         raise WorkflowError("请选择上门结果。")
     with transaction.atomic():
-        alarm = Alarm.objects.select_for_update().select_related("ticket").get(pk=alarm.pk)
+        alarm = (
+            Alarm.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=alarm.pk)
+        )
         if alarm.ticket is None:
             raise WorkflowError("该预警没有工单，无需填写上门结果。")
         text = f"上门结果：{rules.OUTCOMES[outcome]}。{note.strip()}"
