@@ -7,7 +7,7 @@ a file with any bad row answers 422 with one Chinese message per row and writes 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from minsheng.api.auth import ScopedKey
 from minsheng.api.schemas import ErrorOut, FieldError
@@ -30,12 +30,15 @@ class FeedOut(Schema):
     cases: int
 
 
-def _refused(error: importing.FileRefused) -> tuple[int, dict[str, Any]]:
-    return 422, {
-        "code": "file_refused",
-        "message": "文件有错误，未导入任何数据",
-        "errors": [FieldError(field=f"row {e.row}", message=e.message) for e in error.errors],
-    }
+def _refused(error: importing.FileRefused) -> Status:
+    return Status(
+        422,
+        {
+            "code": "file_refused",
+            "message": "文件有错误，未导入任何数据",
+            "errors": [FieldError(field=f"row {e.row}", message=e.message) for e in error.errors],
+        },
+    )
 
 
 @router.post(
@@ -63,7 +66,7 @@ def feed(request: HttpRequest, source: str, body: CsvIn) -> Any:
     except importing.FileRefused as error:
         return _refused(error)
     except write.Refused as refused:
-        return 422, {"code": "refused", "message": str(refused), "errors": []}
+        return Status(422, {"code": "refused", "message": str(refused), "errors": []})
 
 
 def _by(request: HttpRequest) -> str:

@@ -115,8 +115,8 @@ def _set_status(
     household: Household, status: str, *, by: User | str, at: datetime, note: str
 ) -> None:
     StatusEvent.objects.create(household=household, status=status, at=at, by=_who(by), note=note)
-    household.status = status
-    household.save(update_fields=["status"])
+    Household.objects.filter(pk=household.pk).update(status=status)
+    household.refresh_from_db(fields=["status"])
 
 
 @transaction.atomic

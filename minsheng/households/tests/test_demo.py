@@ -23,7 +23,8 @@ def test_demo_county_follows_one_household_and_has_every_step_open() -> None:
     assert 250 <= households <= 400
     eliminated = Household.objects.get(status=HouseholdStatus.ELIMINATED)
     first = eliminated.clues.order_by("received_at").first()
-    assert first.feed == "medical" and first.source == Clue.Source.FEED
+    assert first.feed == "medical"
+    assert first.source == Clue.Source.FEED
     assert Payment.objects.filter(household=eliminated, fund="green").exists()
     assert eliminated.cases.filter(kind=procedure.ELIMINATE, state=Case.State.APPROVED).exists()
     open_kinds = set(Step.objects.filter(done_at__isnull=True).values_list("kind", flat=True))
