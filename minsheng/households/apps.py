@@ -29,7 +29,7 @@ class HouseholdsConfig(ProgrammeConfig):
         MenuEntry(
             "households:index",
             _("防返贫监测"),
-            roles=frozenset({"handler", "leader", "supervisor", "admin"}),
+            roles=frozenset({"agent", "handler", "leader", "supervisor", "admin"}),
             count=f"{HERE}.queries.count",
         ),
     )
