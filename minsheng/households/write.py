@@ -31,6 +31,8 @@ from minsheng.households.models import (
     Step,
 )
 from minsheng.intake import door
+from minsheng.notifications import delivery
+from minsheng.notifications.models import Notification
 from minsheng.orgs.models import Unit
 from minsheng.sla.deadlines import official_calendar
 from minsheng.taxonomy.loading import ensure
@@ -440,6 +442,31 @@ def _decide(case: Case, *, approved: bool, reason: str, by: User | str, at: date
     if approved:
         status = case.target if case.kind == procedure.IDENTIFY else HouseholdStatus.ELIMINATED
         _set_status(household, status, by=by, at=at, note=case.get_kind_display())
+    _tell_applicant(case, at=at)
+
+
+def _tell_applicant(case: Case, *, at: datetime) -> None:
+    """The result of an identification goes back to the household by SMS, with the reason
+    when refused (甘肃: within 5 working days of the home check)."""
+    household = case.household
+    if case.kind != procedure.IDENTIFY or not household.phone:
+        return
+    if case.state == Case.State.APPROVED:
+        body = f"您家已纳入防返贫监测（{case.get_target_display()}），村里将与您商定帮扶措施。"
+    else:
+        body = f"您家的防返贫监测申报经核实未纳入。理由：{case.reason}。如有异议可拨打12345。"
+    delivery.enqueue(
+        [
+            delivery.Message(
+                kind="households_result",
+                channel=Notification.Channel.SMS,
+                body=body,
+                dedupe_key=f"households-case-{case.pk}",
+                phone=household.phone,
+            )
+        ],
+        at=at,
+    )
 
 
 # --- help ----------------------------------------------------------------------------------

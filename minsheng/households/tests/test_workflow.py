@@ -12,6 +12,7 @@ from conftest import at
 from minsheng.households import importing, procedure, queries, write
 from minsheng.households.models import Case, Clue, Household, HouseholdStatus, Member, StatusEvent
 from minsheng.households.tests.conftest import REGISTER, make_id
+from minsheng.notifications.models import Notification
 from minsheng.tickets.models import Channel, Status
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,9 @@ def test_a_refusal_needs_a_reason_told_to_the_applicant(
     clue.case.refresh_from_db()
     assert clue.case.state == Case.State.REFUSED
     assert clue.case.reason == "收入高于监测线"
+    sms = Notification.objects.get(kind="households_result")
+    assert sms.phone == "13900000001"
+    assert "理由：收入高于监测线" in sms.body
     again = write.add_clue(
         write.ClueIn(village=h1.village, household=h1, source="visit", text="又失业"), by="测试"
     )
@@ -265,3 +269,19 @@ def test_funnel_counts_households_and_persons(
     assert data["causes"] == [{"cause": "illness", "label": "因病", "n": 1}]
     assert data["areas"][0]["village"] == "寿山村"
     assert queries.funnel(street_handler)["stages"][0]["households"] == 0  # 鼓东街道 sees none
+
+
+def test_no_log_line_carries_an_id_number(
+    registered: dict[str, Any], cadre: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(importing.FileRefused):
+        _feed([(make_id(1), "x")])
+    _feed([(make_id(1), "20000"), (make_id(3, 1950), "20000")])
+    for case in Case.objects.all():
+        _walk(case, "演示", at(2026, 3, 2, 10), authorised=True, target="sudden")
+    assert Case.objects.filter(state=Case.State.APPROVED).count() == 2
+    for member in Member.objects.all():
+        assert member.id_number not in caplog.text
