@@ -208,6 +208,7 @@ class Clue(models.Model):
         HOTLINE = "hotline", "12345来电"
         VISIT = "visit", "干部排查（八必访）"
         FEED = "feed", "部门预警"
+        ACCOUNTS = "accounts", "收支监测"
 
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.PROTECT, related_name="clues"

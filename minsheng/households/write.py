@@ -241,6 +241,36 @@ def _provisional(data: ClueIn, *, at: datetime, by: User | str) -> Household:
     return household
 
 
+def recompute(*, today: date | None = None, by: str = "收支监测") -> int:
+    """Month-end recompute: every household with accounts, neither monitored nor in a case,
+    whose accounts now meet a trigger becomes a clue (one transaction per household)."""
+    today = today or timezone.localdate()
+    made = 0
+    rows = (
+        Household.objects.filter(months__isnull=False)
+        .exclude(status__in=MONITORED)
+        .exclude(cases__state=Case.State.OPEN)
+        .distinct()
+        .select_related("village")
+    )
+    for household in rows.iterator(chunk_size=500):
+        found = queries.flags_for(household, today)
+        if not found:
+            continue
+        add_clue(
+            ClueIn(
+                village=household.village,
+                household=household,
+                source=Clue.Source.ACCOUNTS,
+                cause="illness" if rules.FLAG_MEDICAL in found else "other",
+                text="；".join(rules.FLAG_LABELS[f] for f in found),
+            ),
+            by=by,
+        )
+        made += 1
+    return made
+
+
 # --- cases and steps -----------------------------------------------------------------------
 
 

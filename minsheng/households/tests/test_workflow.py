@@ -285,3 +285,15 @@ def test_no_log_line_carries_an_id_number(
     assert Case.objects.filter(state=Case.State.APPROVED).count() == 2
     for member in Member.objects.all():
         assert member.id_number not in caplog.text
+
+
+def test_month_end_recompute_turns_new_risks_into_clues(registered: dict[str, Any]) -> None:
+    h1, h2 = registered["h1"], registered["h2"]
+    _months(h1, 500, at(2026, 3, 2).date())  # 500 × 12 / 2 = 3,000 < 7,800
+    _months(h2, 1000, at(2026, 3, 2).date())  # 12,000 for one person
+    assert write.recompute(today=at(2026, 3, 2).date()) == 1
+    clue = Clue.objects.get()
+    assert clue.household == h1
+    assert clue.source == Clue.Source.ACCOUNTS
+    assert clue.case is not None
+    assert write.recompute(today=at(2026, 3, 2).date()) == 0  # in a case now
