@@ -10,5 +10,4 @@ from minsheng.households.models import Parameters
 class ParametersAdmin(admin.ModelAdmin):
     list_display = ["name", "jurisdiction", "year", "line_fixed", "dibao_factor", "medical_mode"]
     list_filter = ["year"]
-    autocomplete_fields: list[str] = []
     raw_id_fields = ["jurisdiction"]
