@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.households import rules
 from minsheng.households.catalogue import MEASURE_CHOICES, PAYMENT_CHOICES
@@ -23,17 +24,17 @@ EIGHT_VISITS = (
 class SelfReportForm(forms.Form):
     """Gansu 一键报贫: four fields, no ID number on a public page."""
 
-    name = forms.CharField(label="姓名", max_length=40)
-    phone = forms.CharField(label="联系电话", max_length=20)
-    village = forms.ChoiceField(label="所在村")
+    name = forms.CharField(label=_("姓名"), max_length=40)
+    phone = forms.CharField(label=_("联系电话"), max_length=20)
+    village = forms.ChoiceField(label=_("所在村"))
     difficulty = forms.CharField(
-        label="遇到的困难", max_length=500, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("遇到的困难"), max_length=500, widget=forms.Textarea(attrs={"rows": 4})
     )
 
     def __init__(self, *args: Any, villages: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["village"]
-        field.choices = [("", "请选择")] + [(str(v.pk), str(v)) for v in villages]
+        field.choices = [("", _("请选择"))] + [(str(v.pk), str(v)) for v in villages]
 
 
 class VisitForm(forms.Form):

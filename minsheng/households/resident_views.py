@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from minsheng.citizens.masking import normalise_phone
@@ -19,7 +20,7 @@ def report(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         phone = normalise_phone(data["phone"])
         if not phone:
-            form.add_error("phone", "请输入正确的电话号码")
+            form.add_error("phone", _("请输入正确的电话号码"))
         else:
             try:
                 clue = write.add_clue(

@@ -211,3 +211,16 @@ def test_dashboard_panel(client: Any, registered: dict[str, Any], cadre: Any) ->
     page = client.get("/analytics/")
     assert page.status_code == 200
     assert "households/funnel/" in page.content.decode()
+
+
+def test_resident_report_in_english(client: Any, registered: dict[str, Any]) -> None:
+    from django.conf import settings
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        html = client.get(reverse("households_m:report")).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "Report a hardship (one tap)" in html
+    assert "Submit report" in html
