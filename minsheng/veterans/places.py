@@ -122,6 +122,7 @@ class PlaceIndex:
                     f"旧地名 {rename.old_name} 指向不存在的区划代码 {rename.today_code}"
                 )
             forms = [rename.old_name, *short_forms(rename.old_name, entry.level)]
+            forms += [clean(f) for f in forms if clean(f) != f]  # 濛江 is read as 蒙江
             self.gazetteer.add(entry, aliases=forms, short=False)
             for form in forms:
                 self.renames[form] = rename

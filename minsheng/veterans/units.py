@@ -100,6 +100,8 @@ def tokens(unit: str) -> tuple[tuple[str, str], ...]:
 @lru_cache(maxsize=1 << 16)
 def army(unit: str) -> str:
     text = canonical(unit)
+    if re.match(r"红\d", text):
+        return "红军"
     for name in ("红军", "八路军", "新四军", "解放军", "志愿军", "抗联", "游击队", "赤卫队"):
         if name in text:
             return name
