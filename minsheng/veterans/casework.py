@@ -19,7 +19,6 @@ from minsheng.citizens.masking import normalise_phone
 from minsheng.intake import door
 from minsheng.notifications import delivery
 from minsheng.notifications.models import Notification
-from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy import loading
 from minsheng.tickets import workflow
@@ -124,9 +123,9 @@ def _file(
     category: str = SEARCH_CATEGORY.code,
 ) -> Ticket:
     spec = SEARCH_CATEGORY if category == SEARCH_CATEGORY.code else CHECK_CATEGORY
-    if isinstance(by, User) and not standing_of(by).centre_roles:
-        # The bureau's staff file their own steps: the programme receives them in their name.
-        by = Actor(label=f"退役军人事务（{by.get_full_name() or by.username}）", kind="system")
+    # The programme files the work and sends it to the bureau, in the name of who asked for it.
+    who = by.label if isinstance(by, Actor) else (by.get_full_name() or by.username)
+    by = Actor(label=f"退役军人事务（{who}）", kind="system")
     return door.submit(
         door.Request(
             category=loading.ensure(spec),

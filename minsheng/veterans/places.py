@@ -215,7 +215,7 @@ class PlaceIndex:
                     best = (*rank, match)
         assert best is not None
         match = best[2]
-        via = "；".join(v for v in (a.via, b.via) if v)
+        via = "；".join(dict.fromkeys(v for v in (a.via, b.via) if v))
         return PlaceMatch(
             match.level, match.km, f"{match.reason}（{via}）" if via else match.reason
         )

@@ -76,14 +76,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for key in ("records", "requests"):
-            if not options[key].is_file():
+            if not Path(options[key]).is_file():
                 raise CommandError(f"找不到文件：{options[key]}")
         started = time.perf_counter()
-        records = read_records(options["records"])
-        queries = read_requests(options["requests"])
+        records = read_records(Path(options["records"]))
+        queries = read_requests(Path(options["requests"]))
         matcher = matching.Matcher(records)
         found = matcher.match(queries, top=options["top"])
-        with options["out"].open("w", encoding="utf-8", newline="") as fh:
+        with Path(options["out"]).open("w", encoding="utf-8", newline="") as fh:
             out = csv.writer(fh)
             out.writerow(["request", "record", "score", "rank"])
             for query in queries:
