@@ -13,6 +13,7 @@ ranking and, through a prior, a score between 0 and 1.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -111,17 +112,18 @@ class _Prepared:
     unit: str
 
 
-def name_keys(name: str) -> set[str]:
+@lru_cache(maxsize=1 << 18)
+def name_keys(name: str) -> frozenset[str]:
     """Blocking keys of one normalised name: ordered pairs of fuzzy syllables."""
     if len(name) < 2:
-        return {f"U{names.syllables(name)[0]}"} if name else set()
+        return frozenset({f"U{names.syllables(name)[0]}"} if name else ())
     syl = names.syllables(name)
     firsts = {names.fuzzy(r) for r in names.readings(name[0])}
     keys = set()
     for i, j in combinations(range(len(name)), 2):
         for first in firsts if i == 0 else (syl[i],):
             keys.add(f"{first}|{syl[j]}")
-    return keys
+    return frozenset(keys)
 
 
 def year_level(a: int | None, b: int | None, weights: Sequence[float]) -> tuple[str, float]:
@@ -165,11 +167,13 @@ class Matcher:
         self.candidate_pairs = 0
         self.scored_pairs = 0
 
-    def _record_keys(self, record: Record) -> set[str]:
+    def _record_keys(self, record: Record) -> frozenset[str]:
+        if not record.aliases:
+            return name_keys(names.normalise(record.name))
         keys: set[str] = set()
         for form in [record.name, *_alias_names(record.aliases)]:
             keys |= name_keys(names.normalise(form))
-        return keys
+        return frozenset(keys)
 
     # --- blocking ------------------------------------------------------------------------
 
@@ -300,9 +304,14 @@ class Matcher:
 
 
 def _best_name(q: _Prepared, r: _Prepared) -> FieldScore:
+    return _best_of(tuple(raw for _, raw, _ in q.forms), tuple((lb, raw) for lb, raw, _ in r.forms))
+
+
+@lru_cache(maxsize=1 << 18)
+def _best_of(q_forms: tuple[str, ...], r_forms: tuple[tuple[str, str], ...]) -> FieldScore:
     best: FieldScore | None = None
-    for _, raw_q, _ in q.forms:
-        for label, raw_r, _ in r.forms:
+    for raw_q in q_forms:
+        for label, raw_r in r_forms:
             found = names.compare(raw_q, raw_r)
             weight = NAME_WEIGHTS[found.level] - (ALIAS_PENALTY if label == "alias" else 0.0)
             if found.level in (names.SOUND, names.NEAR_SOUND, names.DROPPED):

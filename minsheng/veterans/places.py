@@ -167,11 +167,12 @@ class PlaceIndex:
         if not named:
             return Resolved(text)
         scored = []
+        parents = set().union(*(_prefixes(other) for other in named))
         for code, by in named.items():
             chain = self.gazetteer.ancestors(code)
             support = sum(1 for a in chain[1:] if named.get(a.code, set()) - by)
             # A name that is a parent of another hit names the parent, not itself twice.
-            covered = any(code != other and code in _prefixes(other) for other in named)
+            covered = code in parents
             scored.append((covered, -support, -len(code), code))
         scored.sort()
         best = scored[0][:3]
