@@ -21,7 +21,7 @@ from minsheng.notifications import delivery
 from minsheng.notifications.models import Notification
 from minsheng.orgs.models import Unit
 from minsheng.taxonomy import loading
-from minsheng.tickets import workflow
+from minsheng.tickets import files, workflow
 from minsheng.tickets.models import Channel, Status, Ticket
 from minsheng.tickets.transitions import Actor, WorkflowError
 from minsheng.veterans import checks, queries, sheets
@@ -34,6 +34,7 @@ from minsheng.veterans.models import (
     FamilyRequest,
     Finding,
     MartyrRecord,
+    RecordFile,
     RegisterEntry,
     RequestEvent,
     Stage,
@@ -75,6 +76,19 @@ def save_record(values: dict[str, Any], *, record: MartyrRecord | None = None) -
     record.updated_at = now
     record.save()
     return record
+
+
+@transaction.atomic
+def attach_file(record: MartyrRecord, *, upload: Any, title: str, by: User) -> RecordFile:
+    """A photo or document kept with the record; its type is read from its content."""
+    try:
+        _, extension = files.check(upload)
+    except ValueError as exc:
+        raise WorkflowError(str(exc)) from exc
+    upload.name = f"record-{record.pk}.{extension}"
+    return RecordFile.objects.create(
+        record=record, file=upload, title=title[:120], uploaded_at=timezone.now(), uploaded_by=by
+    )
 
 
 def import_records(name: str, content: bytes) -> tuple[int, list[str]]:

@@ -82,6 +82,11 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("文件（CSV 或 XLSX）"))
 
 
+class AttachForm(forms.Form):
+    file = forms.FileField(label=_("照片或文件（JPEG、PNG、PDF）"))
+    title = forms.CharField(label=_("说明"), max_length=120, required=False)
+
+
 class TextForm(forms.Form):
     text = forms.CharField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False

@@ -10,6 +10,7 @@ urlpatterns = [
     path("records/new/", views.record, name="new_record"),
     path("records/import/", views.import_records, name="import_records"),
     path("records/<int:pk>/", views.record, name="record"),
+    path("records/<int:pk>/attach/", views.attach, name="attach"),
     path("requests/", views.requests, name="requests"),
     path("requests/new/", views.new_request, name="new_request"),
     path("requests/<int:pk>/", views.request_detail, name="request"),

@@ -17,6 +17,7 @@ from minsheng.tickets import queries as ticket_queries
 from minsheng.tickets.transitions import Actor, WorkflowError
 from minsheng.veterans import casework, checks, queries
 from minsheng.veterans.forms import (
+    AttachForm,
     HotlineRequestForm,
     RecordForm,
     RequestForm,
@@ -83,8 +84,33 @@ def record(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("烈士记录已保存。"))
             return redirect("veterans:record", pk=saved.pk)
     return render(
-        request, "veterans/record.html", {"form": form, "record": instance, "access": access}
+        request,
+        "veterans/record.html",
+        {"form": form, "record": instance, "access": access, "attach": AttachForm()},
     )
+
+
+@login_required
+@require_POST
+def attach(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _access(request, bureau=True)
+    record = get_object_or_404(queries.records(access), pk=pk)
+    form = AttachForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("请选择要上传的照片或文件。"))
+        return redirect("veterans:record", pk=pk)
+    try:
+        casework.attach_file(
+            record,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            by=_user(request),
+        )
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已上传。"))
+    return redirect("veterans:record", pk=pk)
 
 
 @login_required

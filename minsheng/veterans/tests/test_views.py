@@ -116,3 +116,17 @@ def test_the_agent_cannot_act_on_candidates(
     client.force_login(agent)
     candidate = request.candidates.first()
     assert client.post(reverse("veterans:act", args=[candidate.pk, "verify"])).status_code == 404
+
+
+def test_a_photo_is_kept_with_the_record_and_other_files_refused(
+    client: Any, officer: Any, martyrs: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(officer)
+    url = reverse("veterans:attach", args=[martyrs[0].pk])
+    client.post(url, {"file": SimpleUploadedFile("x.exe", b"MZ\x90\x00"), "title": "x"})
+    assert martyrs[0].files.count() == 0
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    client.post(url, {"file": SimpleUploadedFile("p.png", png), "title": "烈士证"})
+    assert martyrs[0].files.get().title == "烈士证"
+    assert "烈士证" in client.get(reverse("veterans:record", args=[martyrs[0].pk])).content.decode()
