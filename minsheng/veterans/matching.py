@@ -153,19 +153,30 @@ class Matcher:
         cols: list[int] = []
         county = np.zeros(len(self.records), dtype=np.int64)
         death = np.full(len(self.records), -1, dtype=np.int64)
+        # Every name form's sound (its fuzzy syllables) as a number: a request that sounds the
+        # same as the record's name comes first among those sharing keys.
+        self._sounds: dict[str, int] = {}
+        sound = np.zeros(len(self.records), dtype=np.int64)
         for i, record in enumerate(self.records):
             for key in self._record_keys(record):
                 rows.append(i)
                 cols.append(self._keys.setdefault(key, len(self._keys)))
             county[i] = _county(self.places.resolve(record.native_place))
             death[i] = record.death_year if record.death_year is not None else -1
-        self._county, self._death = county, death
+            sound[i] = self._sound(record.name, add=True)
+        self._county, self._death, self._sound_of = county, death, sound
         self._incidence = sparse.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (rows, cols)),
             shape=(len(self.records), max(len(self._keys), 1)),
         ).T.tocsr()
         self.candidate_pairs = 0
         self.scored_pairs = 0
+
+    def _sound(self, name: str, *, add: bool = False) -> int:
+        key = "".join(names.syllables(names.normalise(name)))
+        if add:
+            return self._sounds.setdefault(key, len(self._sounds) + 1)
+        return self._sounds.get(key, -1)
 
     def _record_keys(self, record: Record) -> frozenset[str]:
         if not record.aliases:
@@ -207,6 +218,8 @@ class Matcher:
         q_county = np.array([_county(self.places.resolve(q.native_place)) for q in queries])
         q_death = np.array([q.death_year if q.death_year is not None else -1 for q in queries])
         first = shared.data * 3.0
+        q_sound = np.array([self._sound(q.names[0]) if q.names else -1 for q in queries])
+        first += np.where(self._sound_of[recs] == q_sound[row_of], 6.0, 0.0)
         rc, qc = self._county[recs], q_county[row_of]
         first += np.where((rc > 0) & (rc == qc), 6.0, 0.0)
         first += np.where((rc > 0) & (rc // 100 == qc // 100), 2.0, 0.0)
