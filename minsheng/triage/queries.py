@@ -37,11 +37,18 @@ LEVEL_OF_KIND = {
     Unit.Kind.GRID: gazetteer.GRID,
 }
 _cache: dict[str, Any] = {}
+_national_cache: dict[str, gazetteer.Gazetteer] = {}  # kept by reset(): it never changes
 
 
 def reset() -> None:
     """Forget every cached object (tests, and after loading new reference data)."""
     _cache.clear()
+
+
+def forget_places() -> None:
+    """Forget the gazetteer and the polygons (a unit or a place name was saved)."""
+    _cache.pop("gazetteer", None)
+    _cache.pop("polygons", None)
 
 
 @dataclass
@@ -144,9 +151,19 @@ def deployment_gazetteer() -> gazetteer.Gazetteer:
     return _cache.setdefault("gazetteer", (time.monotonic(), stamp, build_gazetteer()))[2]
 
 
+def _national(code: str) -> gazetteer.Gazetteer:
+    """The national division list as seen from the city `code` (read once per city)."""
+    cached = _national_cache.get(code)
+    if cached is None:
+        cached = gazetteer.Gazetteer(city_code=code)
+        cached.add_divisions(divisions.read())
+        _national_cache.clear()  # one deployment city per process; tests switch
+        _national_cache[code] = cached.finish()
+    return cached.copy()
+
+
 def build_gazetteer() -> gazetteer.Gazetteer:
-    g = gazetteer.Gazetteer(city_code=city_code())
-    g.add_divisions(divisions.read())
+    g = _national(city_code())
     units = Unit.objects.filter(is_active=True, kind__in=list(LEVEL_OF_KIND)).select_related(
         "parent"
     )
