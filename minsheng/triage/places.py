@@ -138,7 +138,7 @@ def resolve_many(requests: Sequence[tuple[str, str, Any, Any]]) -> list[Resolved
 
 
 def _prefixes(units: Any) -> list[str]:
-    found = set()
+    found: set[str] = set()
     for unit in units:
         parts = [p for p in unit.path.split("/") if p]
         found.update("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))

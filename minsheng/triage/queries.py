@@ -27,7 +27,7 @@ from minsheng.triage.training import Bundle, TrainingError, cold_start_bundle, l
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 300
 COLD_CHECK_SECONDS = 10
-LEVEL_OF_KIND = {
+LEVEL_OF_KIND: dict[str, int] = {
     Unit.Kind.CITY: gazetteer.CITY,
     Unit.Kind.DISTRICT: gazetteer.COUNTY,
     Unit.Kind.STREET: gazetteer.TOWNSHIP,
@@ -53,7 +53,7 @@ def forget_places() -> None:
 
 @dataclass
 class ActiveModel:
-    bundle: Bundle
+    bundle: Bundle | None  # None: no catalogue to start from either
     version: ModelVersion | None
     warning: str = ""
 
@@ -94,7 +94,7 @@ def _unpickle(version: ModelVersion) -> Bundle:
     return bundle
 
 
-def cold_start() -> Bundle:
+def cold_start() -> Bundle | None:
     """The catalogue-only model, rebuilt when the catalogue changes (checked at most every
     COLD_CHECK_SECONDS: a new city classifies every request with it)."""
     cached = _cache.get("cold")
@@ -105,6 +105,7 @@ def cold_start() -> Bundle:
     _cache["cold_checked"] = time.monotonic()
     if cached and cached[0] == key:
         return cached[1]
+    bundle: Bundle | None
     try:
         bundle = cold_start_bundle(catalogue)
     except TrainingError:
@@ -208,8 +209,15 @@ def polygon_index() -> PolygonIndex:
         for code, kind, boundary in active.filter(
             boundary__isnull=False, kind__in=list(LEVEL_OF_KIND)
         ).values_list("code", "kind", "boundary")
+        if boundary is not None
     )
-    centroids = active.filter(lon__isnull=False, lat__isnull=False).values_list("lon", "lat")
+    centroids = [
+        (lon, lat)
+        for lon, lat in active.filter(lon__isnull=False, lat__isnull=False).values_list(
+            "lon", "lat"
+        )
+        if lon is not None and lat is not None
+    ]
     index = PolygonIndex(rows, centroids)
     return _cache.setdefault("polygons", (time.monotonic(), stamp, index))[2]
 
