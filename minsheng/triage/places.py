@@ -48,12 +48,6 @@ class PlaceMatch:
         """Sure enough to file and route the ticket by."""
         return bool(self.unit) and not self.ambiguous and self.confidence >= MIN_CONFIDENCE
 
-    @property
-    def label(self) -> str:
-        return "".join(
-            n for n in (self.district, self.street, self.community, self.place) if n
-        ) or "".join(self.matched[:2])
-
 
 def match_of(location: Location, unit_of: dict[str, str]) -> PlaceMatch | None:
     """A gazetteer reading as a PlaceMatch (None when no place is named). `unit_of` maps the
