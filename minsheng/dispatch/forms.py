@@ -138,11 +138,11 @@ class RuleForm(forms.Form):
         for name in ("unit", "fallback_unit"):
             self.fields[name].set_units(units)  # type: ignore[attr-defined]
         self.fields["cohandlers"].set_units(units)  # type: ignore[attr-defined]
-        self.categories = {str(c.pk): c for c in Category.objects.filter(is_active=True)}
-        self.fields["categories"].choices = category_choices(self.categories.values())  # type: ignore[attr-defined]
+        self.category_by_pk = {str(c.pk): c for c in Category.objects.filter(is_active=True)}
+        self.fields["categories"].choices = category_choices(self.category_by_pk.values())  # type: ignore[attr-defined]
 
     def clean_categories(self) -> list[Category]:
-        return [self.categories[v] for v in self.cleaned_data["categories"]]
+        return [self.category_by_pk[v] for v in self.cleaned_data["categories"]]
 
     def clean_weekdays(self) -> list[int]:
         return sorted(int(d) for d in self.cleaned_data["weekdays"])
@@ -157,10 +157,10 @@ class RuleForm(forms.Form):
             raise forms.ValidationError(gettext("划定范围不是有效的 GeoJSON。")) from error
         if isinstance(geojson, dict) and geojson.get("type") == "Feature":
             geojson = geojson.get("geometry")
-        error = rules.polygon_error(geojson)
-        if error:
-            raise forms.ValidationError(error)
-        return geojson  # type: ignore[no-any-return]
+        problem = rules.polygon_error(geojson)
+        if problem:
+            raise forms.ValidationError(problem)
+        return geojson
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

@@ -39,7 +39,7 @@ def rulebook() -> rules.RuleBook:
     No version row yet means no rule was ever saved: the empty book is kept under that name."""
     token = current_token() or NEVER_EDITED
     if _cache["book"] is not None and _cache["token"] == token:
-        return _cache["book"]  # type: ignore[no-any-return]
+        return _cache["book"]
     book = rules.compile_rules(specs(DispatchRule.objects.filter(is_active=True)))
     with _lock:
         _cache.update(token=token, book=book)

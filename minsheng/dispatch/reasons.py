@@ -9,6 +9,12 @@ AMBIGUOUS_PLACE = "ambiguous_place"
 UNCERTAIN_CATEGORY = "uncertain_category"
 NO_RULE = "no_rule"
 REFUSED = "refused"
+# What `triage.places` reports when the words and the point give no single place in the city.
+PLACE_PROBLEMS = {
+    "outside": OUTSIDE_CITY,
+    "ambiguous": AMBIGUOUS_PLACE,
+    "conflict": AMBIGUOUS_PLACE,
+}
 # The words of each reason, in the order the dashboard lists them.
 LABELS = {
     NO_PLACE: "未识别出诉求地点",
@@ -49,11 +55,14 @@ def why_waiting(
     """The code of the first thing that kept the rules from sending the ticket on.
 
     `place_problem`: what place recognition said when it found no single place in the city
-    (OUTSIDE_CITY or AMBIGUOUS_PLACE), if anything.
+    (OUTSIDE_CITY or AMBIGUOUS_PLACE: two candidate units, or the words and the map point on
+    two streets), if anything.
     """
     if not unit_found or not rule_found:
+        if place_problem:
+            return place_problem
         if not has_place:
-            return place_problem or NO_PLACE
+            return NO_PLACE
         return NO_RULE
     if confidence < threshold:
         return UNCERTAIN_CATEGORY

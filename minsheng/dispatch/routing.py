@@ -28,7 +28,7 @@ from minsheng.taxonomy.models import REQUEST_TYPE_INVALID, RequestType
 from minsheng.tickets import notices, transitions, workflow
 from minsheng.tickets.models import Status, Ticket, Urgency
 from minsheng.tickets.transitions import WorkflowError
-from minsheng.triage import suggest
+from minsheng.triage import places, suggest
 from minsheng.triage.suggest import agreements
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ def route_new(
         return Routed(False, "工单已不在待派单状态。")
     decision = decision or queries.decide(ticket)
     threshold = settings.MINSHENG_AUTO_DISPATCH_CONFIDENCE
+    where = _where(ticket)
     if decision.rule is None or decision.unit is None or confidence < threshold:
         code = reasons.why_waiting(
             rule_found=decision.rule is not None,
@@ -78,13 +79,15 @@ def route_new(
             has_place=ticket.place_id is not None or ticket.lon is not None,
             confidence=confidence,
             threshold=threshold,
-            place_problem=place_problem,
+            place_problem=place_problem or reasons.PLACE_PROBLEMS.get(where.problem, ""),
         )
-        return _hold(ticket, code, decision, confidence, threshold)
+        return _hold(ticket, code, decision, confidence, threshold, where)
     rule = decision.rule
     unit = Unit.objects.get(pk=decision.unit[0])
     extra: dict[str, Any] = {}
     notes = [f"自动派单：{rule.name}（{decision.why}）"]
+    if where.problem == places.CONFLICT:
+        notes.append(f"{where.detail}，按两者共同所属的{ticket.place}派单")
     if rule.policy is not None:
         extra["policy"] = DeadlinePolicy.objects.get(pk=rule.policy[0])
     if rule.priority and rule.priority != ticket.urgency:
@@ -109,18 +112,43 @@ def route_new(
     return Routed(True, decision.why, decision, handler)
 
 
+def _where(ticket: Ticket) -> places.Resolved:
+    """What the ticket's words and point say of its place, when they decided it (the channel
+    did not choose it): why there is none, or that the two disagree."""
+    if ticket.place_id is not None and ticket.lon is None:
+        return places.Resolved(ticket.place)  # chosen by whoever filed it
+    found = places.resolve(
+        f"{ticket.title} {ticket.description}",
+        address=ticket.address,
+        lon=ticket.lon,
+        lat=ticket.lat,
+    )
+    return found if found.unit == ticket.place else places.Resolved(ticket.place)
+
+
 def _hold(
-    ticket: Ticket, code: str, decision: rules.Decision, confidence: float, threshold: float
+    ticket: Ticket,
+    code: str,
+    decision: rules.Decision,
+    confidence: float,
+    threshold: float,
+    where: places.Resolved,
 ) -> Routed:
-    """Record why the ticket waits; the classifier's top three when the category is unsure."""
+    """Record why the ticket waits; the classifier's top three when the category is unsure,
+    the candidate places when the place is."""
     candidates: tuple[tuple[str, float], ...] = ()
     detail = decision.why if code == reasons.NO_RULE else ""
+    data: dict[str, Any] = {}
     if code == reasons.UNCERTAIN_CATEGORY:
         guesses = suggest.classify(f"{ticket.title} {ticket.description}").categories[:3]
         candidates = tuple((str(g.category.name), round(g.confidence, 2)) for g in guesses)
         detail = f"置信度 {confidence:.2f}，低于自动派单阈值 {threshold:.2f}"
+        data["candidates"] = [list(c) for c in candidates]
+    elif code in (reasons.AMBIGUOUS_PLACE, reasons.OUTSIDE_CITY) and where.detail:
+        detail = where.detail
+        if where.candidates:
+            data["places"] = list(where.candidates)
     waiting = reasons.Waiting(code, detail, candidates)
-    data = {"candidates": [list(c) for c in candidates]} if candidates else {}
     workflow.hold(ticket, reason=code, note=waiting.sentence, data=data)
     return Routed(False, waiting.sentence, decision)
 

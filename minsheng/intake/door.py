@@ -27,7 +27,7 @@ from minsheng.tickets import receiving, steps, workflow
 from minsheng.tickets.models import Channel, Ticket, Urgency
 from minsheng.tickets.receiving import NewRequest
 from minsheng.tickets.transitions import Actor, WorkflowError
-from minsheng.triage import training
+from minsheng.triage import places, training
 from minsheng.triage.suggest import suggest
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,7 @@ def submit_many(
     checked before any is written, then one read of the residents, one numbering draw and one
     insert each for the tickets and their first events."""
     phones = [check(request, by=by) for request, by in requests]
+    found = _places([request for request, _ in requests])
     with transaction.atomic(savepoint=False):
         residents = registry.remember_many(
             (phone, request.name.strip())
@@ -130,15 +131,28 @@ def submit_many(
         )
         return receiving.receive_many(
             [
-                _new(request, residents[phone], by)
-                for phone, (request, by) in zip(phones, requests, strict=True)
+                _new(request, residents[phone], by, place)
+                for phone, (request, by), place in zip(phones, requests, found, strict=True)
             ],
             at=requests[0][0].received_at if len(requests) == 1 else None,
             route_later=route_later,
         )
 
 
-def _new(request: Request, resident: Resident, by: User | Actor) -> NewRequest:
+def _places(requests: list[Request]) -> list[Unit | None]:
+    """The place of each request: the one its channel chose, else the unit its map point and
+    the place named in its words give together (`triage.places`), else none."""
+    open_ = [i for i, r in enumerate(requests) if r.place is None]
+    found: list[Unit | None] = [r.place for r in requests]
+    asked = [
+        (requests[i].text, requests[i].address, requests[i].lon, requests[i].lat) for i in open_
+    ]
+    for i, resolved in zip(open_, places.resolve_many(asked), strict=True):
+        found[i] = resolved.unit
+    return found
+
+
+def _new(request: Request, resident: Resident, by: User | Actor, place: Unit | None) -> NewRequest:
     return NewRequest(
         channel=request.channel,
         request_type=request.request_type,
@@ -150,7 +164,7 @@ def _new(request: Request, resident: Resident, by: User | Actor) -> NewRequest:
         address=request.address,
         lon=request.lon,
         lat=request.lat,
-        place=request.place,
+        place=place,
         by=by,
     )
 

@@ -70,12 +70,10 @@ def prepare(form: Mapping[str, list[str]], *, key: ApiKey) -> Prepared:
     request_type = params.request_type(
         filing.raw_attributes, allowed=category.request_types, all_types=RequestType.values
     )
-    place_code = None
     if filing.lat is not None and filing.lon is not None:
         area = triage_queries.polygon_index()  # one cached index per process
         if not area.contains(filing.lon, filing.lat):
             raise Open311Error(400, "lat and long are outside the city's jurisdiction")
-        place_code = area.unit_at(filing.lon, filing.lat)
     phone = filing.phone
     if not phone:
         assert filing.identity is not None  # parse_filing insists on one or the other
@@ -92,8 +90,7 @@ def prepare(form: Mapping[str, list[str]], *, key: ApiKey) -> Prepared:
         address=filing.address,
         lat=filing.lat,
         lon=filing.lon,
-        place=queries.unit(place_code) if place_code else None,
-    )
+    )  # the door files it under the unit its point and its words give (triage.places)
     try:
         door.check(request, by=_actor(key))
     except WorkflowError as error:

@@ -53,10 +53,6 @@ def jurisdiction_ids() -> set[str]:
     return ids
 
 
-def unit(code: str) -> Unit | None:
-    return Unit.objects.filter(code=code, is_active=True).first()
-
-
 def _leaves() -> QuerySet[Category]:
     return Category.objects.filter(
         parent__isnull=False, is_active=True, parent__is_active=True

@@ -191,8 +191,9 @@ class Featurizer:
             names = list(self.chars.get_feature_names_out())
             if self.words is not None:
                 names += list(self.words.get_feature_names_out())
-            if getattr(self, "topic_basis", None) is not None:
-                names += [""] * self.topic_basis.shape[1]  # topics explain nothing by name
+            basis = getattr(self, "topic_basis", None)
+            if basis is not None:
+                names += [""] * basis.shape[1]  # topics explain nothing by name
             self._names = np.array(names, dtype=object)
         return self._names
 

@@ -3,8 +3,11 @@
 import math
 from collections import Counter
 from collections.abc import Hashable, Iterable
+from typing import TypeVar
 
 from minsheng.triage.classifier import normalise
+
+K = TypeVar("K", bound=Hashable)
 
 
 def bigrams(text: str) -> Counter[str]:
@@ -23,8 +26,8 @@ def similarity(a: Counter[str], b: Counter[str]) -> float:
 
 
 def rank(
-    text: str, candidates: Iterable[tuple[Hashable, str]], *, threshold: float = 0.3, top: int = 5
-) -> list[tuple[Hashable, float]]:
+    text: str, candidates: Iterable[tuple[K, str]], *, threshold: float = 0.3, top: int = 5
+) -> list[tuple[K, float]]:
     """The candidates whose text is at least `threshold` alike, most alike first."""
     mine = bigrams(text)
     scored = [(key, similarity(mine, bigrams(other))) for key, other in candidates]

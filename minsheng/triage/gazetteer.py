@@ -57,6 +57,14 @@ _STOP_SHORT = frozenset(
         "开发",
     }
 )
+_COMMUNITY_SHORT = (
+    ("社区居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("居民委员会", "社区"),
+    ("村民委员会", "村"),
+    ("村委会", "村"),
+)
+_ROAD = re.compile(r"[0-9〇一二三四五六七八九十]+号|[0-9]|[路街巷弄里]")
 _CODE_LEN = {9: TOWNSHIP, 6: COUNTY, 4: CITY, 2: PROVINCE}
 
 
@@ -86,13 +94,24 @@ class Location:
     outside: bool = False  # a place of another city was named
     city: str = ""
     matched: list[str] = field(default_factory=list)
+    # Equally likely places the text may mean (their codes), the chosen one first; empty
+    # when one reading is best.
+    alternatives: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
 
 def short_forms(name: str, level: int) -> list[str]:
-    """Names people use for `name`: 鼓楼区 → 鼓楼, 内蒙古自治区 → 内蒙古; never one character."""
+    """Names people use for `name`: 鼓楼区 → 鼓楼, 内蒙古自治区 → 内蒙古; never one character.
+
+    A community keeps its kind: 东街社区居委会 → 东街社区, 林浦村委会 → 林浦村, never 东街 or 林浦
+    (the road a community is named after, or a village of the same name elsewhere)."""
+    if level == COMMUNITY:
+        for long, short in _COMMUNITY_SHORT:
+            if name.endswith(long) and len(name) > len(long):
+                return [name[: -len(long)] + short]
+        return []
     forms = []
     for suffix in _SUFFIXES.get(level, ()):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -113,6 +132,14 @@ class Gazetteer:
         self._lengths: dict[str, list[int]] = {}
 
     # --- building -------------------------------------------------------------------------
+
+    def copy(self) -> "Gazetteer":
+        """An independent copy to add more to (the national list is read once per process)."""
+        other = Gazetteer(city_code=self.city_code)
+        other.entries = dict(self.entries)
+        other.names = defaultdict(list, {k: list(v) for k, v in self.names.items()})
+        other._lengths = dict(self._lengths)
+        return other
 
     def add(self, entry: Entry, *, aliases: Iterable[str] = (), short: bool = True) -> None:
         """Add an entry under its name, its aliases (old names) and, if asked, its short forms."""
@@ -195,6 +222,10 @@ class Gazetteer:
             entry = self.entries.get(entry.parent)
         return chain
 
+    def unit_of(self, code: str) -> str:
+        """The deployment's unit that holds this entry (itself or its nearest parent), or ""."""
+        return next((a.unit for a in self.ancestors(code) if a.unit), "")
+
     def locate(self, text: str, *, address: str = "") -> Location:
         """The most specific place named, preferring the address, then the text."""
         best = Location()
@@ -213,10 +244,18 @@ class Gazetteer:
             return Location()
         named: dict[str, set[str]] = defaultdict(set)  # code → the names that matched it
         candidates: list[tuple[str, bool, str]] = []
-        for _, name in hits:
+        for position, name in hits:
             for code, is_short in self.names[name]:
+                # 东街88号, 鼓东路: a road named after the place, not the place itself.
+                if is_short and _ROAD.match(text, position + len(name)):
+                    continue
                 named[code].add(name)
                 candidates.append((code, is_short, name))
+        # Units the text names, by (parent, level): the chain the caller states.
+        stated: dict[tuple[str, int], set[str]] = defaultdict(set)
+        for code in named:
+            entry = self.entries[code]
+            stated[(entry.parent, entry.level)].add(code)
         scored = []
         for code, is_short, name in candidates:
             entry = self.entries[code]
@@ -224,19 +263,29 @@ class Gazetteer:
             # A parent counts only when named by other words: 仓山 names 仓山区, not 仓山镇 twice.
             support = sum(1 for a in chain[1:] if named.get(a.code, {name}) - {name})
             shadowed = any(name in named.get(a.code, ()) for a in chain[1:])
+            # The text names a sibling of one of its parents: 城门镇 beside 林浦 says the 林浦
+            # meant is not the 林浦社区 of 东升街道.
+            conflict = any(
+                named[other] - {name}
+                for a in chain[1:]
+                for other in stated.get((a.parent, a.level), ())
+                if other != a.code
+            )
             other_city = any(a.code in named and not a.local for a in chain[1:] if a.level <= CITY)
             local = entry.local and not other_city
             shared = len(self.names[name]) > 1
             if not local and not support and (shared or (is_short and entry.level > CITY)):
                 continue  # a shared or short name of another city, with nothing to anchor it
             score = entry.level + 4.0 * support + (3.0 if local else 0.0) - (1.0 if is_short else 0)
-            score -= 4.0 if shadowed else 0.0
-            scored.append((score, entry.level, code, is_short, support, local, name))
+            score -= (4.0 if shadowed else 0.0) + (5.0 if conflict else 0.0)
+            # The deployment's own unit over a national row of the same name and level.
+            score += 0.5 if entry.unit else 0.0
+            scored.append((score, entry.level, code, is_short, support, local, conflict))
         if not scored:
             return Location(matched=[name for _, name in hits])
         scored.sort(reverse=True)
-        score, _, code, is_short, support, local, _ = scored[0]
-        rivals = {c for s, _, c, *_ in scored if c != code and s == score}
+        score, _, code, is_short, support, local, doubtful = scored[0]
+        rivals = list(dict.fromkeys(c for s, _, c, *_ in scored if c != code and s == score))
         result = self._describe(code)
         result.matched = [name for _, name in hits]
         if local:
@@ -245,8 +294,11 @@ class Gazetteer:
             confidence = 0.6 if support else 0.4
             result.outside = bool(self.city_code)
             result.unit = ""
+        if doubtful:
+            confidence = min(confidence, 0.6)
         if rivals:
             confidence *= 0.6
+            result.alternatives = [code, *rivals]
         result.confidence = confidence
         return result
 

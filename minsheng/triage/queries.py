@@ -27,7 +27,7 @@ from minsheng.triage.training import Bundle, TrainingError, cold_start_bundle, l
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 300
 COLD_CHECK_SECONDS = 10
-LEVEL_OF_KIND = {
+LEVEL_OF_KIND: dict[str, int] = {
     Unit.Kind.CITY: gazetteer.CITY,
     Unit.Kind.DISTRICT: gazetteer.COUNTY,
     Unit.Kind.STREET: gazetteer.TOWNSHIP,
@@ -37,6 +37,7 @@ LEVEL_OF_KIND = {
     Unit.Kind.GRID: gazetteer.GRID,
 }
 _cache: dict[str, Any] = {}
+_national_cache: dict[str, gazetteer.Gazetteer] = {}  # kept by reset(): it never changes
 
 
 def reset() -> None:
@@ -44,9 +45,15 @@ def reset() -> None:
     _cache.clear()
 
 
+def forget_places() -> None:
+    """Forget the gazetteer and the polygons (a unit or a place name was saved)."""
+    _cache.pop("gazetteer", None)
+    _cache.pop("polygons", None)
+
+
 @dataclass
 class ActiveModel:
-    bundle: Bundle
+    bundle: Bundle | None  # None: no catalogue to start from either
     version: ModelVersion | None
     warning: str = ""
 
@@ -87,7 +94,7 @@ def _unpickle(version: ModelVersion) -> Bundle:
     return bundle
 
 
-def cold_start() -> Bundle:
+def cold_start() -> Bundle | None:
     """The catalogue-only model, rebuilt when the catalogue changes (checked at most every
     COLD_CHECK_SECONDS: a new city classifies every request with it)."""
     cached = _cache.get("cold")
@@ -98,6 +105,7 @@ def cold_start() -> Bundle:
     _cache["cold_checked"] = time.monotonic()
     if cached and cached[0] == key:
         return cached[1]
+    bundle: Bundle | None
     try:
         bundle = cold_start_bundle(catalogue)
     except TrainingError:
@@ -144,9 +152,19 @@ def deployment_gazetteer() -> gazetteer.Gazetteer:
     return _cache.setdefault("gazetteer", (time.monotonic(), stamp, build_gazetteer()))[2]
 
 
+def _national(code: str) -> gazetteer.Gazetteer:
+    """The national division list as seen from the city `code` (read once per city)."""
+    cached = _national_cache.get(code)
+    if cached is None:
+        cached = gazetteer.Gazetteer(city_code=code)
+        cached.add_divisions(divisions.read())
+        _national_cache.clear()  # one deployment city per process; tests switch
+        _national_cache[code] = cached.finish()
+    return cached.copy()
+
+
 def build_gazetteer() -> gazetteer.Gazetteer:
-    g = gazetteer.Gazetteer(city_code=city_code())
-    g.add_divisions(divisions.read())
+    g = _national(city_code())
     units = Unit.objects.filter(is_active=True, kind__in=list(LEVEL_OF_KIND)).select_related(
         "parent"
     )
@@ -191,8 +209,15 @@ def polygon_index() -> PolygonIndex:
         for code, kind, boundary in active.filter(
             boundary__isnull=False, kind__in=list(LEVEL_OF_KIND)
         ).values_list("code", "kind", "boundary")
+        if boundary is not None
     )
-    centroids = active.filter(lon__isnull=False, lat__isnull=False).values_list("lon", "lat")
+    centroids = [
+        (lon, lat)
+        for lon, lat in active.filter(lon__isnull=False, lat__isnull=False).values_list(
+            "lon", "lat"
+        )
+        if lon is not None and lat is not None
+    ]
     index = PolygonIndex(rows, centroids)
     return _cache.setdefault("polygons", (time.monotonic(), stamp, index))[2]
 

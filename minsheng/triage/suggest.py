@@ -68,7 +68,7 @@ class Suggestion:
 
     @property
     def request_type_label(self) -> str:
-        return RequestType(self.request_type[0]).label if self.request_type else ""
+        return str(RequestType(self.request_type[0]).label) if self.request_type else ""
 
     def as_record(self) -> dict[str, Any]:
         """Plain values, for storing beside a correction or returning as JSON."""
@@ -200,7 +200,8 @@ def _place(text: str, address: str, lat: Any, lon: Any, datum: str, result: Sugg
             by_point.path.startswith(by_text.path) or by_text.path.startswith(by_point.path)
         )
         # The map pin beats a name, unless the name is deeper on the same path.
-        place = by_text if agree and len(by_text.path) > len(by_point.path) else by_point
+        deeper = by_text is not None and agree and len(by_text.path) > len(by_point.path)
+        place = by_text if deeper and by_text is not None else by_point
         location.confidence = max(location.confidence, 0.97 if agree else 0.85)
         location.unit = place.code
         location.outside = False
@@ -261,7 +262,7 @@ def _duplicates(
     text: str, result: Suggestion, *, exclude: int | None, now: datetime | None
 ) -> None:
     candidates = queries.open_near(result.place, now=now, exclude=exclude)
-    tickets = {t.pk: t for t in candidates}
+    tickets: dict[int, Any] = {t.pk: t for t in candidates}
     ranked = duplicates.rank(
         text, ((pk, f"{t.title} {t.description}") for pk, t in tickets.items())
     )

@@ -68,7 +68,7 @@ def cold_start_bundle(catalogue: list[Leaf]) -> Bundle:
 
 def history() -> list[tuple[str, str, str, datetime]]:
     """(text, category code, request type, when) of closed tickets and corrected ones, by time."""
-    rows: dict[int, tuple[str, str, str, datetime]] = {}
+    rows: dict[int, tuple[str, str, str, datetime | None]] = {}
     closed = (
         Ticket.objects.filter(status=Status.CLOSED, category__parent__isnull=False)
         .values_list("pk", "title", "description", "category__code", "request_type", "closed_at")
@@ -82,7 +82,11 @@ def history() -> list[tuple[str, str, str, datetime]]:
     for pk, text, code, rtype, at in corrections.iterator(chunk_size=5000):
         old = rows.get(pk)
         rows[pk] = (text, code or (old[1] if old else ""), rtype or (old[2] if old else ""), at)
-    return sorted((r for r in rows.values() if r[1]), key=lambda r: r[3])
+    # A closed ticket has its closing time; a correction, the time it was made.
+    return sorted(
+        ((text, code, rtype, at) for text, code, rtype, at in rows.values() if code and at),
+        key=lambda r: r[3],
+    )
 
 
 def _fit(
@@ -91,13 +95,18 @@ def _fit(
     featurizer: Featurizer,
     prior: dict[str, list[str]],
 ) -> tuple[Classifier, Classifier | None]:
-    shared = {"featurizer": featurizer}
-    category = Classifier().fit([], [r[1] for r in rows], prior=prior, matrix=x, **shared)
+    category = Classifier().fit(
+        [], [r[1] for r in rows], prior=prior, matrix=x, featurizer=featurizer
+    )
     typed = [i for i, r in enumerate(rows) if r[2]]
     request_type = None
     if len({rows[i][2] for i in typed}) >= 2:
         request_type = Classifier().fit(
-            [], [rows[i][2] for i in typed], prior=REQUEST_TYPE_SEEDS, matrix=x[typed], **shared
+            [],
+            [rows[i][2] for i in typed],
+            prior=REQUEST_TYPE_SEEDS,
+            matrix=x[typed],
+            featurizer=featurizer,
         )
     return category, request_type
 

@@ -102,11 +102,13 @@ def test_a_point_in_the_district_but_no_street_is_placed_in_the_district(
     assert Ticket.objects.get().place == city["gulou"]
 
 
-def test_an_address_alone_is_a_location(post: Any, good_form: dict[str, Any]) -> None:
+def test_an_address_alone_is_a_location(
+    post: Any, good_form: dict[str, Any], city: dict[str, Any]
+) -> None:
     form = {k: v for k, v in good_form.items() if k not in ("lat", "long")}
 
     assert post(form).status_code == 200
-    assert Ticket.objects.get().place is None
+    assert Ticket.objects.get().place == city["gulou"]  # "鼓楼区东街88号对面工地"
 
 
 def test_an_address_id_alone_is_a_location_and_is_kept(

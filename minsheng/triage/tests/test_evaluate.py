@@ -4,6 +4,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -160,3 +161,40 @@ def test_with_no_labelled_rows_the_category_tree_alone_predicts(tmp_path: Path, 
     )
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (result["n_train"], result["accuracy"]) == (0, 1.0)
+
+
+def test_with_folds_it_cross_validates_over_both_files(tmp_path: Path, capsys) -> None:
+    train = _write(tmp_path / "train.csv", ROWS)
+    test = _write(
+        tmp_path / "test.csv",
+        [("晚上广场舞噪音", "噪音"), ("今天停水", "供水"), ("路面有个坑", "道路")],
+    )
+    args = ["--text-columns", "text", "--label-column", "label", "--topics", "0"]
+    call_command(
+        "triage_evaluate", "--train", train, "--test", test, *args, "--folds", "3", "--seeds", "2"
+    )
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (result["n"], result["folds"], result["seeds"]) == (15, 3, 2)
+    assert len(result["scores"]) == 6  # every split scored, none picked
+    assert result["min"] <= result["macro_f1"] <= result["max"]
+    assert result["macro_f1"] > 0.5  # three easy classes, well above chance (0.33)
+
+
+def test_a_cold_start_split_keeps_only_the_labels_asked_for() -> None:
+    from minsheng.triage import evaluation
+
+    texts, labels = [t for t, _ in ROWS], [y for _, y in ROWS]
+    found = evaluation.cross_validate(
+        texts,
+        labels,
+        options=None,
+        folds=2,
+        seeds=1,
+        cold_labels=3,
+        prior={"噪音": ["噪音扰民"], "供水": ["停水"], "道路": ["道路坑洼"]},
+    )
+    assert found["cold_labels"] == 3
+    assert len(found["scores"]) == 2
+    rng = np.random.default_rng(0)
+    picked = evaluation.stratified_sample(labels, 6, rng)
+    assert sorted(labels[i] for i in picked) == ["供水"] * 2 + ["噪音"] * 2 + ["道路"] * 2
