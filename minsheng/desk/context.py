@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minsheng.desk import worklists
 from minsheng.lib.extensions import declared, resolve
 from minsheng.notifications.queries import unread_count
 from minsheng.orgs.access import role_label, standing_of
@@ -38,8 +39,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((reverse("desk:inbox"), _("本单位工单")))
     if standing.is_centre:
         items.append((reverse("desk:all"), _("全部工单")))
-    if standing.centre_roles & {"supervisor", "dispatcher"} or standing.is_admin:
-        items.append((reverse("desk:overdue"), _("超期督办")))
+    lists = worklists.available(user)  # type: ignore[arg-type]
+    if lists:
+        url = reverse("desk:worklists")
+        items.append((url, _("工作清单")))
+        counts[url] = sum(worklists.counts(user, lists).values())  # type: ignore[arg-type]
     if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
         items.append((reverse("feedback:visits"), _("回访任务")))
     for _config, entry in declared("menu"):

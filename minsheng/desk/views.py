@@ -48,7 +48,7 @@ def home(request: Request) -> HttpResponse:
     for role, target in (
         ("agent", "intake:new"),
         ("dispatcher", "desk:queue"),
-        ("supervisor", "desk:overdue"),
+        ("supervisor", "desk:worklists"),
     ):
         if role in roles:
             return redirect(target)
@@ -263,10 +263,11 @@ def detail(request: Request, number: str) -> HttpResponse:
     needs_units = {Action.DISPATCH, Action.ADD_COHANDLER} & set(allowed)
     units = dispatch_units() if needs_units else []
     actions = [
-        _action_panel(a, ticket, request.user, units)
+        _action_panel(a, ticket, request.user, _below(ticket) if a == Action.DELEGATE else units)
         for a in allowed
         if a == Action.VISIT or a in forms.ACTION_FORMS
     ]
+    visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
     return render(
         request,
         "desk/detail.html",
@@ -277,6 +278,8 @@ def detail(request: Request, number: str) -> HttpResponse:
             "pending": ticket.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first(),
             "merged": ticket.merged.order_by("number").values_list("number", flat=True),
             "attachments": ticket.attachments.order_by("uploaded_at"),
+            # The resident's last rating, in words on the page (不满意 / 未解决).
+            "visit": visit.data if visit else None,
             "actions": actions,
             "show_full_phone": queries.can_see_phone(request.user),
             "suggestion": queries.suggested_unit(ticket) if Action.DISPATCH in allowed else None,
@@ -286,6 +289,14 @@ def detail(request: Request, number: str) -> HttpResponse:
             ),
         },
     )
+
+
+def _below(ticket: Ticket) -> list[Unit]:
+    """The units a 二次派单 may go to: the active units below the main unit."""
+    if ticket.unit is None:
+        return []
+    rows = Unit.objects.filter(path__startswith=ticket.unit.path, is_active=True)
+    return list(rows.exclude(pk=ticket.unit_id).order_by("path"))
 
 
 def _action_panel(action: str, ticket: Ticket, user: User, units: list[Unit]) -> dict[str, Any]:
@@ -322,6 +333,8 @@ def act(request: Request, number: str, action: str) -> HttpResponse:
     ticket = get_object_or_404(queries.visible_to(request.user), number=number)
     form_class = forms.ACTION_FORMS[action]
     units = dispatch_units() if form_class.needs_units else []
+    if action == Action.DELEGATE:
+        units = _below(ticket)
     form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user, units=units)
     label = actions.label(action)
     if not form.is_valid():

@@ -164,9 +164,12 @@ def reject_return(
 ) -> None:
     """The centre finds the return unfounded and sends the ticket back to the same unit."""
     t, actor, now = _begin(ticket, Action.REJECT_RETURN, by, at)
-    _finish(
-        ticket, t, Action.REJECT_RETURN, actor, now, unit=t.unit, note=_required(note, "驳回理由")
-    )
+    note = _required(note, "驳回理由")
+    # The clocks start afresh: the old acceptance deadline passed while the centre reviewed the
+    # return, and keeping it would make the ticket overdue (and chased) the moment it is back.
+    data: dict[str, Any] = {"unit": t.unit.code if t.unit else None}
+    steps.start_clocks(t, now, data)
+    _finish(ticket, t, Action.REJECT_RETURN, actor, now, unit=t.unit, note=note, data=data)
     notices.dispatched(t, at=now, cohandlers=[])
 
 
@@ -199,6 +202,7 @@ def request_extension(
         note=reason,
         data={"until": until.isoformat(), "needs_leader": extension.needs_leader},
     )
+    notices.extension_requested(t, extension.pk, needs_leader=extension.needs_leader, at=now)
     return extension
 
 
@@ -224,6 +228,8 @@ def review_extension(
     extension.save(update_fields=fields)
     data = {"extension": extension.pk}
     _finish(ticket, t, action, actor, now, unit=t.unit, note=note, data=data)
+    if approve:
+        notices.extension_requested(t, extension.pk, needs_leader=False, at=now)
 
 
 @transaction.atomic
@@ -321,6 +327,8 @@ def record_visit(
         note=_optional(comment, "评价意见", limit=1000),
         data={"satisfaction": satisfaction, "resolved": bool(resolved)},
     )
+    if satisfaction == Satisfaction.UNSATISFIED:
+        notices.unsatisfied(t, resolved=bool(resolved), at=now)
 
 
 @transaction.atomic
@@ -428,6 +436,72 @@ def attach(
         data={"attachment": attachment.pk, "size": upload.size},
     )
     return attachment
+
+
+@transaction.atomic
+def urge_by_hand(
+    ticket: Ticket, *, by: User | Actor, note: str, at: datetime | None = None
+) -> None:
+    """The centre chases the unit by hand (催办), with a note, whether or not it is late yet.
+
+    On a missed deadline it counts as that deadline's 催办, so the scan does not chase again.
+    """
+    t, actor, now = _begin(ticket, Action.URGE, by, at)
+    note = _required(note, "催办意见", limit=1000)
+    data: dict[str, Any] = {"by_hand": True}
+    missed = steps.missed_deadline(t, now)
+    if missed:
+        data["deadline"] = t.urged_for = missed
+    _finish(ticket, t, Action.URGE, actor, now, unit=t.unit, note=note, data=data)
+    notices.pressed(t, kind="urge", note=note, by=actor.label, at=now)
+
+
+@transaction.atomic
+def escalate_by_hand(
+    ticket: Ticket, *, by: User | Actor, note: str, at: datetime | None = None
+) -> None:
+    """A supervisor escalates by hand (督办): a 督办单 to the unit, with the supervisor's note."""
+    t, actor, now = _begin(ticket, Action.ESCALATE, by, at)
+    note = _required(note, "督办意见", limit=1000)
+    data: dict[str, Any] = {"by_hand": True}
+    missed = steps.missed_deadline(t, now)
+    if missed:
+        data["deadline"] = t.urged_for = t.escalated_for = missed
+    _finish(ticket, t, Action.ESCALATE, actor, now, unit=t.unit, note=note, data=data)
+    notices.pressed(t, kind="escalate", note=note, by=actor.label, at=now)
+
+
+@transaction.atomic
+def delegate(
+    ticket: Ticket,
+    *,
+    by: User | Actor,
+    to: Unit,
+    until: datetime,
+    note: str = "",
+    at: datetime | None = None,
+) -> None:
+    """二次派单: the main unit passes the ticket to a unit below it with a deadline inside its own.
+
+    The sub-unit sees and works the ticket; the main unit stays answerable (and assessed).
+    """
+    t, actor, now = _begin(ticket, Action.DELEGATE, by, at)
+    assert t.unit is not None  # a ticket with running clocks has a main unit
+    if actor.user is None or not standing_of(actor.user).roles_over([t.unit]):
+        raise WorkflowError(f"只有主办单位{t.unit.name}可以二次派单。")
+    if not to.is_active or to.pk == t.unit_id or not to.path.startswith(t.unit.path):
+        raise WorkflowError(f"请选择{t.unit.name}下属的在用单位。")
+    if until <= now:
+        raise WorkflowError("下级办理时限须晚于现在。")
+    if t.resolve_by is not None and until > t.resolve_by:
+        when = timezone.localtime(t.resolve_by).strftime("%Y-%m-%d %H:%M")
+        raise WorkflowError(f"下级办理时限须在本单位的办结时限（{when}）之前。")
+    t.sub_unit, t.sub_resolve_by = to, until
+    data = {"sub_unit": to.code, "until": until.isoformat()}
+    _finish(
+        ticket, t, Action.DELEGATE, actor, now, unit=to, note=_optional(note, "派单说明"), data=data
+    )
+    notices.delegated(t, at=now)
 
 
 # --- the worker's moves (by SYSTEM) and co-handlers' own clocks ------------------------------
