@@ -148,7 +148,7 @@ def inbox(request: Request) -> HttpResponse:
     """The work of the user's units, most urgent deadline first, with status tabs."""
     standing = standing_of(request.user)
     _require(bool(standing.unit_paths))
-    tickets = queries.inbox(request.user)
+    tickets = queries.inbox(request.user).select_related("sub_unit")
     counts = dict(tickets.order_by().values_list("status").annotate(n=Count("pk")))
     current = request.GET.get("status", "")
     if current not in dict(forms.INBOX_TABS):
@@ -175,8 +175,10 @@ def inbox(request: Request) -> HttpResponse:
 
 def _unit_role(standing: Standing, ticket: Ticket) -> str:
     if ticket.unit is not None and standing.roles_over([ticket.unit]):
-        return "主办"
-    return "协办"
+        return _("主办")
+    if ticket.sub_unit is not None and standing.roles_over([ticket.sub_unit]):
+        return _("承办（二次派单）")
+    return _("协办")
 
 
 @login_required
