@@ -48,8 +48,10 @@ def test_the_supervisor_urges_and_escalates_from_the_ticket_page_with_a_note(
             "kind", "body"
         )
     )
-    assert bodies["urge"].startswith("催办") and "群众再次来电" in bodies["urge"]
-    assert bodies["escalate"].startswith("督办") and "分管领导" in bodies["escalate"]
+    assert bodies["urge"].startswith("催办")
+    assert "群众再次来电" in bodies["urge"]
+    assert bodies["escalate"].startswith("督办")
+    assert "分管领导" in bodies["escalate"]
 
 
 def test_an_urge_without_a_note_writes_nothing(
