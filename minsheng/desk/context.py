@@ -24,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    standing = standing_of(user)  # type: ignore[arg-type]
+    standing = standing_of(user)
     items: list[tuple[str, str]] = []
     counts: dict[str, int] = {}
     if standing.centre_roles & {"agent", "dispatcher"}:
@@ -39,11 +39,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((reverse("desk:inbox"), _("本单位工单")))
     if standing.is_centre:
         items.append((reverse("desk:all"), _("全部工单")))
-    lists = worklists.available(user)  # type: ignore[arg-type]
+    lists = worklists.available(user)
     if lists:
         url = reverse("desk:worklists")
         items.append((url, _("工作清单")))
-        counts[url] = sum(worklists.counts(user, lists).values())  # type: ignore[arg-type]
+        counts[url] = sum(worklists.counts(user, lists).values())
     if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
         items.append((reverse("feedback:visits"), _("回访任务")))
     for _config, entry in declared("menu"):
@@ -56,7 +56,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items.append((reverse("assessment:ranking"), _("考核排名")))
     notices = reverse("notifications:list")
     items.append((notices, _("消息提醒")))
-    counts[notices] = unread_count(user)  # type: ignore[arg-type]
+    counts[notices] = unread_count(user)
     if standing.is_admin:
         items.append((reverse("sla:calendar"), _("工作日历")))
         items.append((reverse("admin:index"), _("系统管理")))
@@ -65,7 +65,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_items": [
             NavItem(url, label, path.startswith(url), counts.get(url, 0)) for url, label in items
         ],
-        "user_role_label": role_label(user),  # type: ignore[arg-type]
+        "user_role_label": role_label(user),
     }
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -237,7 +237,8 @@ def overdue(request: Request) -> HttpResponse:
     if unit.isdigit():
         tickets = tickets.filter(unit_id=int(unit))
     by_unit = request.GET.get("sort") == "unit"
-    tickets = tickets.order_by("unit__path", "due_at") if by_unit else tickets.order_by("due_at")
+    due = F("due_at").asc()
+    tickets = tickets.order_by("unit__path", due) if by_unit else tickets.order_by(due)
     page = _page(request, tickets)
     rows = [{"ticket": t, "late": now - t.due_at} for t in page.object_list]
     return render(
@@ -295,10 +296,11 @@ def detail(request: Request, number: str) -> HttpResponse:
 
 def _below(ticket: Ticket) -> list[Unit]:
     """The units a 二次派单 may go to: the active units below the main unit."""
-    if ticket.unit is None:
+    main = ticket.unit
+    if main is None:
         return []
-    rows = Unit.objects.filter(path__startswith=ticket.unit.path, is_active=True)
-    return list(rows.exclude(pk=ticket.unit_id).order_by("path"))
+    rows = Unit.objects.filter(path__startswith=main.path, is_active=True)
+    return list(rows.exclude(pk=main.pk).order_by("path"))
 
 
 def _action_panel(action: str, ticket: Ticket, user: User, units: list[Unit]) -> dict[str, Any]:

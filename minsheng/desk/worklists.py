@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -111,11 +112,11 @@ def _extension_q(standing: Standing) -> Q:
     )
     condition = Q(pk__in=[])
     if standing.all_roles & CENTRE_DECIDES:
-        condition |= Exists(pending.filter(Q(needs_leader=False) | Q(leader_at__isnull=False)))
+        condition |= Q(Exists(pending.filter(Q(needs_leader=False) | Q(leader_at__isnull=False))))
     for path, roles in standing.unit_roles.items():
         if "leader" in roles:
             waiting = pending.filter(needs_leader=True, leader_at__isnull=True)
-            condition |= Q(unit__path__startswith=path) & Exists(waiting)
+            condition |= Q(unit__path__startswith=path) & Q(Exists(waiting))
     return condition & Q(status=Status.ACCEPTED)
 
 
@@ -149,7 +150,7 @@ def tickets(key: str, user: User, *, now: datetime | None = None) -> QuerySet[Ti
         return rows.order_by("urgent_first", "visited_at")
     if key == "extensions":
         return rows.order_by("urgent_first", "resolve_by")
-    return rows.order_by("due_at", "urgent_first")  # overdue: the longest missed first
+    return rows.order_by(F("due_at").asc(), "urgent_first")  # overdue: the longest missed first
 
 
 def reviews(user: User) -> tuple[QuerySet[Exclusion], QuerySet[Appeal]]:
@@ -185,9 +186,5 @@ def counts(user: User, lists: list[Worklist], *, now: datetime | None = None) ->
 
 def overdue_by_unit(tickets: QuerySet[Ticket]) -> list[dict[str, object]]:
     """The overdue count per main unit, the largest first."""
-    return list(
-        tickets.order_by()
-        .values("unit_id", "unit__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "unit__name")
-    )
+    rows = tickets.order_by().values("unit_id", "unit__name").annotate(n=Count("pk"))
+    return [dict(row) for row in rows.order_by("-n", "unit__name")]

@@ -33,7 +33,9 @@ def visible_in(unit_paths: Iterable[str] | None) -> QuerySet[Ticket]:
         condition |= (
             Q(unit__path__startswith=path)
             | Q(sub_unit__path__startswith=path)  # 二次派单 to this unit or one below it
-            | Exists(CoHandler.objects.filter(ticket=OuterRef("pk"), unit__path__startswith=path))
+            | Q(
+                Exists(CoHandler.objects.filter(ticket=OuterRef("pk"), unit__path__startswith=path))
+            )
         )
     return tickets.filter(condition)
 
