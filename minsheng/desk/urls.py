@@ -17,4 +17,5 @@ urlpatterns = [
     path("t/<str:number>/print/supervision/", lists.print_supervision, name="print_supervision"),
     path("t/<str:number>/act/<str:action>/", views.act, name="act"),
     path("t/<str:number>/files/<int:pk>/", views.attachment, name="attachment"),
+    path("t/<str:number>/phone/", views.reveal_phone, name="reveal_phone"),
 ]

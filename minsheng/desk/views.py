@@ -17,14 +17,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.accounts.models import User
-from minsheng.citizens.masking import normalise_phone
+from minsheng.citizens.masking import is_placeholder, normalise_phone
+from minsheng.citizens.registry import record_reveal
 from minsheng.desk import forms
+from minsheng.notifications.queries import sms_for_ticket
 from minsheng.orgs.access import Standing, standing_of
 from minsheng.orgs.forms import MAIN_TARGET_KINDS, dispatch_units, unit_choices
 from minsheng.orgs.models import Unit
 from minsheng.tickets import actions, queries, transitions, workflow
 from minsheng.tickets.models import ExtensionRequest, Status, Ticket, TicketEvent
-from minsheng.tickets.names import Action
+from minsheng.tickets.names import OPEN_STATUSES, Action
 from minsheng.tickets.transitions import WorkflowError
 
 PER_PAGE = 50
@@ -271,6 +273,7 @@ def detail(request: Request, number: str) -> HttpResponse:
         if a == Action.VISIT or a in forms.ACTION_FORMS
     ]
     visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
+    show_full_phone = queries.can_see_phone(request.user)
     return render(
         request,
         "desk/detail.html",
@@ -284,7 +287,9 @@ def detail(request: Request, number: str) -> HttpResponse:
             # The resident's last rating, in words on the page (不满意 / 未解决).
             "visit": visit.data if visit else None,
             "actions": actions,
-            "show_full_phone": queries.can_see_phone(request.user),
+            "show_full_phone": show_full_phone,
+            "may_reveal_phone": not show_full_phone and _may_call_back(request.user, ticket),
+            "sms": sms_for_ticket(ticket.number)[:50],
             "suggestion": queries.suggested_unit(ticket) if Action.DISPATCH in allowed else None,
             # The handling unit may ask for the ticket to be left out of its assessment (剔除).
             "may_seek_exclusion": bool(
@@ -326,6 +331,32 @@ def _action_panel(action: str, ticket: Ticket, user: User, units: list[Unit]) ->
 
 def _visit_url(ticket: Ticket) -> str:
     return reverse("feedback:phone_visit", args=[ticket.number])
+
+
+def _may_call_back(user: User, ticket: Ticket) -> bool:
+    """The unit handling an open ticket may call the resident back: its handlers and leaders
+    (the assigned handler's, when one is assigned) see the phone on request, each time recorded."""
+    if ticket.status not in OPEN_STATUSES or is_placeholder(ticket.resident.phone):
+        return False
+    roles = transitions.roles_of(user, ticket) & {"handler", "leader"}
+    if ticket.handler_id is not None and ticket.handler_id != user.pk:
+        return "leader" in roles
+    return bool(roles)
+
+
+@login_required
+@require_POST
+def reveal_phone(request: Request, number: str) -> HttpResponse:
+    """Show the resident's full phone to the unit calling back, and record who saw it, when."""
+    ticket = get_object_or_404(queries.visible_to(request.user), number=number)
+    if not _may_call_back(request.user, ticket):
+        raise PermissionDenied(_("只有承办该工单的单位可以查看群众的完整电话。"))
+    record_reveal(
+        user=request.user, kind="phone", subject=f"ticket:{ticket.number}", reason="承办单位回电"
+    )
+    response = render(request, "desk/_phone.html", {"ticket": ticket})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -106,3 +106,56 @@ def test_a_lapsed_extension_request_shows_in_the_timeline(
     workflow.reply(dispatched, by=street_handler, text="已处理完毕。")
     page = _login(client, street_handler).get(dispatched.get_absolute_url()).content.decode()
     assert "待审批的延期申请随答复自动失效" in page
+
+
+# --- reaching the resident ---------------------------------------------------------------------
+
+
+def test_the_handling_unit_reveals_the_phone_on_request_and_each_reveal_is_recorded(
+    client: Any, dispatched: Ticket, street_handler: Any
+) -> None:
+    from minsheng.citizens.models import Reveal
+
+    page = _login(client, street_handler).get(dispatched.get_absolute_url()).content.decode()
+    assert "138****5678" in page
+    assert "13812345678" not in page
+    assert 'id="reveal-phone"' in page
+    url = reverse("desk:reveal_phone", args=[dispatched.number])
+    for _ in range(2):
+        response = client.post(url)
+        assert "13812345678" in response.content.decode()
+        assert response["Cache-Control"] == "no-store"
+    reveals = Reveal.objects.filter(user=street_handler, kind="phone")
+    assert reveals.count() == 2
+    assert reveals.first().subject == f"ticket:{dispatched.number}"  # type: ignore[union-attr]
+
+
+def test_others_cannot_reveal_the_phone(
+    client: Any, dispatched: Ticket, water_handler: Any, guxi_handler: Any, city: Any
+) -> None:
+    from minsheng.citizens.models import Reveal
+
+    url = reverse("desk:reveal_phone", args=[dispatched.number])
+    assert _login(client, water_handler).post(url).status_code == 404
+    # a co-handler sees the ticket but does not call the resident back
+    workflow.add_cohandler(dispatched, unit=city["guxi"], by=_dispatcher_of(dispatched))
+    page = _login(client, guxi_handler).get(dispatched.get_absolute_url()).content.decode()
+    assert 'id="reveal-phone"' not in page
+    assert client.post(url).status_code == 403
+    assert not Reveal.objects.exists()
+
+
+def _dispatcher_of(ticket: Ticket) -> Any:
+    return ticket.events.get(action=Action.DISPATCH).actor
+
+
+def test_the_sms_sent_to_the_resident_are_on_the_ticket_page(
+    client: Any, dispatched: Ticket, street_handler: Any
+) -> None:
+    workflow.accept(dispatched, by=street_handler)
+    workflow.reply(dispatched, by=street_handler, text="已处理。")
+    page = _login(client, street_handler).get(dispatched.get_absolute_url()).content.decode()
+    section = page.split('id="sms"')[1].split("</section>")[0]
+    assert "已由承办单位答复" in section
+    assert "待发送" in section
+    assert "13812345678" not in page
