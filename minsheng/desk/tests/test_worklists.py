@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from conftest import at
@@ -290,3 +291,18 @@ def test_the_printable_ticket_and_supervision_sheet_are_a4_and_scoped(
     assert (
         client.get(reverse("desk:print_supervision", args=[dispatched.number])).status_code == 404
     )
+
+
+def test_the_all_tickets_list_shows_the_deadline_its_overdue_badge_refers_to(
+    client: Any, make_ticket: Any, dispatcher: Any, city: Any
+) -> None:
+    with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
+        ticket = make_ticket()
+        workflow.dispatch(ticket, to=city["gudong"], by=dispatcher)
+    with time_machine.travel(at(2026, 3, 4, 9, 0), tick=False):  # past acceptance only
+        assert ticket.resolve_by > at(2026, 3, 4, 9, 0)
+        html = _login(client, dispatcher).get(reverse("desk:all")).content.decode()
+    row = html.split(f">{ticket.number}</a>")[1].split("</tr>")[0]
+    assert "已超期" in row
+    assert timezone.localtime(ticket.accept_by).strftime("%Y-%m-%d %H:%M") in row
+    assert "签收时限" in row
