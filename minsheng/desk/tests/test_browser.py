@@ -43,6 +43,7 @@ def test_the_dispatcher_dispatches_from_the_list_and_the_supervisor_urges_the_la
     from minsheng.tickets.models import Status, Ticket
     from minsheng.tickets.names import Action
 
+    quick = make_ticket(title="共享单车乱停放")
     noise = make_ticket(title="工地夜间施工")
     urgent = make_ticket(title="井盖缺失", urgency="urgent")
     with time_machine.travel(at(2026, 3, 2, 9, 0), tick=False):
@@ -53,8 +54,21 @@ def test_the_dispatcher_dispatches_from_the_list_and_the_supervisor_urges_the_la
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
 
-    # 派单: from the menu to the list, the emergency first; tick both, one unit, one click.
+    # The queue's quick dispatch: the row's select gets the full unit list when touched.
     _login(page, base, "liu")
+    page.goto(f"{base}/queue/")
+    row_select = f"#unit-{quick.pk}"
+    assert page.locator(f"{row_select} option").count() == 2  # placeholder and the suggestion
+    page.click(row_select)
+    assert page.locator(f"{row_select} option").count() > 3
+    assert page.input_value(row_select) == str(city["gudong"].pk)  # the suggestion stays chosen
+    page.select_option(row_select, str(city["guxi"].pk))
+    page.click(f"#dispatch-{quick.pk} button[type=submit]")
+    page.wait_for_load_state()
+    quick.refresh_from_db()
+    assert quick.unit == city["guxi"]
+
+    # 派单: from the menu to the list, the emergency first; tick both, one unit, one click.
     page.click("nav.nav a:has-text('工作清单')")
     page.wait_for_load_state()
     assert page.inner_text("#list-dispatch .count") == "2"

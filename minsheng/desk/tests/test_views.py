@@ -72,7 +72,7 @@ def test_dispatcher_sees_new_ticket_with_the_catalogue_suggestion_preselected(
     assert response.status_code == 200
     html = response.content.decode()
     assert ticket.number in html
-    assert f'<option value="{city["gudong"].pk}" selected>' in html
+    assert f'<option value="{city["gudong"].pk}" selected data-suggested>鼓东街道</option>' in html
     assert "目录建议：鼓东街道" in html
 
 
@@ -110,7 +110,10 @@ def test_queue_reads_a_bounded_number_of_queries_whatever_its_length(
     # + 3: the menu's work-list counts (one aggregate, pending exclusions, pending appeals)
     with django_assert_max_num_queries(15):
         response = client.get(reverse("desk:queue"))
-    assert response.content.decode().count('class="quick-dispatch"') == 12
+    html = response.content.decode()
+    assert html.count('class="quick-dispatch"') == 12
+    # the unit list is on the page once, not once per row
+    assert html.count(f'<option value="{city["guxi"].pk}">') == 1
 
 
 def test_queue_paginates_and_survives_a_bad_page_number(
