@@ -273,6 +273,11 @@ def detail(request: Request, number: str) -> HttpResponse:
         if a == Action.VISIT or a in forms.ACTION_FORMS
     ]
     visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
+    pause = (
+        ticket.events.filter(action=Action.PAUSE).order_by("-seq").first()
+        if ticket.paused_since
+        else None
+    )
     show_full_phone = queries.can_see_phone(request.user)
     return render(
         request,
@@ -286,6 +291,8 @@ def detail(request: Request, number: str) -> HttpResponse:
             "attachments": ticket.attachments.order_by("uploaded_at"),
             # The resident's last rating, in words on the page (不满意 / 未解决).
             "visit": visit.data if visit else None,
+            "pause_reason": pause.note if pause else "",
+            "blocked": _blocked(request.user, ticket, allowed),
             "actions": actions,
             "show_full_phone": show_full_phone,
             "may_reveal_phone": not show_full_phone and _may_call_back(request.user, ticket),
@@ -297,6 +304,25 @@ def detail(request: Request, number: str) -> HttpResponse:
             ),
         },
     )
+
+
+# Actions whose absence a handling unit asks about: the page says why they are not offered.
+EXPLAINED = (Action.PAUSE, Action.REQUEST_EXTENSION, Action.RETURN)
+
+
+def _blocked(user: User, ticket: Ticket, allowed: list[str]) -> list[dict[str, str]]:
+    """The explained actions the user's roles allow here but a rule holds back, with the rule."""
+    roles = transitions.roles_of(user, ticket)
+    found = []
+    now = timezone.now()
+    for action in EXPLAINED:
+        move = transitions.TRANSITIONS[action]
+        if action in allowed or ticket.status not in move.sources or not roles & move.roles:
+            continue
+        reason = transitions.precondition(action, ticket, now, by=user)
+        if reason:
+            found.append({"label": actions.label(action), "reason": reason})
+    return found
 
 
 def _below(ticket: Ticket) -> list[Unit]:

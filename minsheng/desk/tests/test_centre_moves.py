@@ -159,3 +159,24 @@ def test_the_sms_sent_to_the_resident_are_on_the_ticket_page(
     assert "已由承办单位答复" in section
     assert "待发送" in section
     assert "13812345678" not in page
+
+
+def test_the_unit_is_told_why_it_cannot_pause_and_a_pause_shows_its_reason(
+    client: Any, make_ticket: Any, catalogue: Any, dispatcher: Any, water_handler: Any, city: Any
+) -> None:
+    from minsheng.sla.models import DeadlinePolicy
+
+    DeadlinePolicy.objects.filter(pk=catalogue["water_cut"].policy_id).update(allow_pause=False)
+    ticket = make_ticket(category=catalogue["water_cut"], request_type="help")
+    workflow.dispatch(ticket, to=city["water"], by=dispatcher)
+    workflow.accept(ticket, by=water_handler)
+    page = _login(client, water_handler).get(ticket.get_absolute_url()).content.decode()
+    assert 'id="action-pause"' not in page
+    assert "暂停计时暂不可用：该类诉求的时限规则不允许暂停计时。" in page
+
+
+def test_a_paused_ticket_shows_why(client: Any, dispatched: Ticket, street_handler: Any) -> None:
+    workflow.accept(dispatched, by=street_handler)
+    workflow.pause(dispatched, by=street_handler, reason="等待群众补充现场照片。")
+    page = _login(client, street_handler).get(dispatched.get_absolute_url()).content.decode()
+    assert "暂停计时中：等待群众补充现场照片。" in page
