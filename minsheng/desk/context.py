@@ -18,6 +18,7 @@ class NavItem:
     label: str
     active: bool = False
     count: int = 0
+    children: tuple["NavItem", ...] = ()  # a drop-down under the item (the work lists)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -40,10 +41,16 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if standing.is_centre:
         items.append((reverse("desk:all"), _("全部工单")))
     lists = worklists.available(user)
+    children: dict[str, tuple[NavItem, ...]] = {}
     if lists:
         url = reverse("desk:worklists")
         items.append((url, _("工作清单")))
-        counts[url] = sum(worklists.counts(user, lists).values())
+        found = worklists.counts(user, lists)
+        counts[url] = sum(found.values())
+        children[url] = tuple(
+            NavItem(reverse("desk:worklist", args=[w.key]), str(w.label), count=found.get(w.key, 0))
+            for w in lists
+        )
     if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
         items.append((reverse("feedback:visits"), _("回访任务")))
     for _config, entry in declared("menu"):
@@ -63,7 +70,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     path = request.path
     return {
         "nav_items": [
-            NavItem(url, label, path.startswith(url), counts.get(url, 0)) for url, label in items
+            NavItem(url, label, path.startswith(url), counts.get(url, 0), children.get(url, ()))
+            for url, label in items
         ],
         "user_role_label": role_label(user),
     }

@@ -68,8 +68,13 @@ def test_the_dispatcher_dispatches_from_the_list_and_the_supervisor_urges_the_la
     quick.refresh_from_db()
     assert quick.unit == city["guxi"]
 
-    # 派单: from the menu to the list, the emergency first; tick both, one unit, one click.
-    page.click("nav.nav a:has-text('工作清单')")
+    # 派单: the menu's drop-down counts each list; to the list, the emergency first; tick
+    # both, one unit, one click.
+    page.hover("nav.nav li.has-sub > a")
+    page.wait_for_selector("nav.nav ul.subnav", state="visible")
+    assert "待派单2" in "".join(page.inner_text("nav.nav ul.subnav").split())
+    _shot(page, "menu-worklists")
+    page.click("nav.nav li.has-sub > a")
     page.wait_for_load_state()
     assert page.inner_text("#list-dispatch .count") == "2"
     rows = page.locator("table.list tbody tr")

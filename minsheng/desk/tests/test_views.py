@@ -657,3 +657,12 @@ def test_the_visit_form_on_the_ticket_page_records_the_phone_visit(
     )
     dispatched.refresh_from_db()
     assert dispatched.status == Status.VISITED
+
+
+def test_the_queue_shows_no_template_comment(
+    client: Any, make_ticket: Any, dispatcher: Any
+) -> None:
+    make_ticket()
+    html = _login(client, dispatcher).get(reverse("desk:queue")).content.decode()
+    assert "{#" not in html
+    assert "#}" not in html

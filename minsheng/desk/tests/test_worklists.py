@@ -212,6 +212,10 @@ def test_the_menu_and_the_tabs_show_the_counts(
     assert '<span class="count">2</span>' in tab
     nav = [item for item in response.context["nav_items"] if item.url == reverse("desk:worklists")]
     assert nav[0].count == 2
+    menu = {child.label: child.count for child in nav[0].children}
+    assert menu["待派单"] == 2
+    assert menu["退单待审"] == 0
+    assert '<ul class="subnav">' in html
 
 
 def test_a_unit_sees_only_its_own_tickets_in_its_lists(
