@@ -227,3 +227,16 @@ def missed_deadline(t: Ticket, now: datetime) -> str:
     if t.resolve_by and t.resolve_by < now:
         return deadline_key("resolve", t.resolve_by)
     return ""
+
+
+def check_delegation(t: Ticket, to: Unit, until: datetime, now: datetime) -> None:
+    """Refuse a 二次派单 to a unit not below the main unit, or with a deadline outside its own."""
+    main = t.unit
+    assert main is not None  # a ticket with running clocks has a main unit
+    if not to.is_active or to.pk == main.pk or not to.path.startswith(main.path):
+        raise WorkflowError(f"请选择{main.name}下属的在用单位。")
+    if until <= now:
+        raise WorkflowError("下级办理时限须晚于现在。")
+    if t.resolve_by is not None and until > t.resolve_by:
+        when = timezone.localtime(t.resolve_by).strftime("%Y-%m-%d %H:%M")
+        raise WorkflowError(f"下级办理时限须在本单位的办结时限（{when}）之前。")
