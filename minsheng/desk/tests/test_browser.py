@@ -1,4 +1,5 @@
-"""A dispatcher's and a supervisor's morning from the work lists, in Debian's headless Chromium
+"""A dispatcher's, a supervisor's and a street leader's morning from the work lists, in Debian's
+headless Chromium
 (the `chromium` fixture of the root conftest.py); screenshots under
 test-output/screenshots/desk-*.png."""
 
@@ -30,13 +31,14 @@ def _login(page: Any, base: str, username: str) -> None:
     assert "/login/" not in page.url, f"{username} could not log in"
 
 
-def test_the_dispatcher_dispatches_from_the_list_and_the_supervisor_urges_the_late_ones(
+def test_the_dispatcher_the_supervisor_and_a_unit_leader_work_from_their_lists(
     live_server: Any,
     chromium: Any,
     make_ticket: Any,
     dispatcher: Any,
     supervisor: Any,
     street_handler: Any,
+    street_leader: Any,
     city: Any,
 ) -> None:
     from minsheng.tickets import workflow
@@ -112,4 +114,27 @@ def test_the_dispatcher_dispatches_from_the_list_and_the_supervisor_urges_the_la
     assert "12345热线督办单" in page.content()
     assert "请今天内签收" in page.content()
     _shot(page, "print-supervision")
+
+    # The street's leader reviews an extension request from the 待审延期 list (the policy asks
+    # the leader first), and the request moves on to the centre.
+    from datetime import timedelta
+
+    from minsheng.sla.models import DeadlinePolicy
+    from minsheng.tickets.models import ExtensionRequest
+
+    DeadlinePolicy.objects.update(extension_needs_leader=True)
+    workflow.accept(noise, by=street_handler)
+    workflow.request_extension(
+        noise, by=street_handler, until=noise.resolve_by + timedelta(days=3), reason="需协调物业。"
+    )
+    _login(page, base, "chen")
+    page.click("nav.nav li.has-sub > a")
+    page.wait_for_load_state()
+    assert page.inner_text("#list-extensions .count") == "1"
+    page.check(f"input[name=tickets][value='{noise.number}']")
+    page.select_option("#bulk-action", Action.LEADER_APPROVE_EXTENSION)
+    page.click("#bulk-submit")
+    page.wait_for_selector("#bulk-outcomes")
+    assert "完成 1 张" in page.content()
+    assert ExtensionRequest.objects.get(ticket=noise).leader_at is not None
     assert errors == []
