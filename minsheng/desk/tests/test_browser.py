@@ -1,6 +1,5 @@
 """A dispatcher's, a supervisor's and a street leader's morning from the work lists, in Debian's
-headless Chromium
-(the `chromium` fixture of the root conftest.py); screenshots under
+headless Chromium (the `chromium` fixture of the root conftest.py); screenshots under
 test-output/screenshots/desk-*.png."""
 
 from pathlib import Path
