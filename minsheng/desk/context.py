@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from minsheng.desk import worklists
 from minsheng.lib.extensions import declared, resolve
 from minsheng.notifications.queries import unread_count
 from minsheng.orgs.access import role_label, standing_of
@@ -17,13 +18,14 @@ class NavItem:
     label: str
     active: bool = False
     count: int = 0
+    children: tuple["NavItem", ...] = ()  # a drop-down under the item (the work lists)
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    standing = standing_of(user)  # type: ignore[arg-type]
+    standing = standing_of(user)
     items: list[tuple[str, str]] = []
     counts: dict[str, int] = {}
     if standing.centre_roles & {"agent", "dispatcher"}:
@@ -38,8 +40,17 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((reverse("desk:inbox"), _("本单位工单")))
     if standing.is_centre:
         items.append((reverse("desk:all"), _("全部工单")))
-    if standing.centre_roles & {"supervisor", "dispatcher"} or standing.is_admin:
-        items.append((reverse("desk:overdue"), _("超期督办")))
+    lists = worklists.available(user)
+    children: dict[str, tuple[NavItem, ...]] = {}
+    if lists:
+        url = reverse("desk:worklists")
+        items.append((url, _("工作清单")))
+        found = worklists.counts(user, lists)
+        counts[url] = sum(found.values())
+        children[url] = tuple(
+            NavItem(reverse("desk:worklist", args=[w.key]), str(w.label), count=found.get(w.key, 0))
+            for w in lists
+        )
     if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
         items.append((reverse("feedback:visits"), _("回访任务")))
     for _config, entry in declared("menu"):
@@ -52,16 +63,17 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items.append((reverse("assessment:ranking"), _("考核排名")))
     notices = reverse("notifications:list")
     items.append((notices, _("消息提醒")))
-    counts[notices] = unread_count(user)  # type: ignore[arg-type]
+    counts[notices] = unread_count(user)
     if standing.is_admin:
         items.append((reverse("sla:calendar"), _("工作日历")))
         items.append((reverse("admin:index"), _("系统管理")))
     path = request.path
     return {
         "nav_items": [
-            NavItem(url, label, path.startswith(url), counts.get(url, 0)) for url, label in items
+            NavItem(url, label, path.startswith(url), counts.get(url, 0), children.get(url, ()))
+            for url, label in items
         ],
-        "user_role_label": role_label(user),  # type: ignore[arg-type]
+        "user_role_label": role_label(user),
     }
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,15 +17,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.accounts.models import User
-from minsheng.citizens.masking import normalise_phone
+from minsheng.citizens.masking import is_placeholder, normalise_phone
+from minsheng.citizens.registry import record_reveal
 from minsheng.desk import forms
 from minsheng.lib.forms import row_id
+from minsheng.notifications.queries import sms_for_ticket
 from minsheng.orgs.access import Standing, standing_of
 from minsheng.orgs.forms import MAIN_TARGET_KINDS, dispatch_units, unit_choices
 from minsheng.orgs.models import Unit
 from minsheng.tickets import actions, queries, transitions, workflow
 from minsheng.tickets.models import ExtensionRequest, Status, Ticket, TicketEvent
-from minsheng.tickets.names import Action
+from minsheng.tickets.names import OPEN_STATUSES, Action
 from minsheng.tickets.transitions import WorkflowError
 
 PER_PAGE = 50
@@ -49,7 +51,7 @@ def home(request: Request) -> HttpResponse:
     for role, target in (
         ("agent", "intake:new"),
         ("dispatcher", "desk:queue"),
-        ("supervisor", "desk:overdue"),
+        ("supervisor", "desk:worklists"),
     ):
         if role in roles:
             return redirect(target)
@@ -149,7 +151,7 @@ def inbox(request: Request) -> HttpResponse:
     """The work of the user's units, most urgent deadline first, with status tabs."""
     standing = standing_of(request.user)
     _require(bool(standing.unit_paths))
-    tickets = queries.inbox(request.user)
+    tickets = queries.inbox(request.user).select_related("sub_unit")
     counts = dict(tickets.order_by().values_list("status").annotate(n=Count("pk")))
     current = request.GET.get("status", "")
     if current not in dict(forms.INBOX_TABS):
@@ -176,8 +178,10 @@ def inbox(request: Request) -> HttpResponse:
 
 def _unit_role(standing: Standing, ticket: Ticket) -> str:
     if ticket.unit is not None and standing.roles_over([ticket.unit]):
-        return "主办"
-    return "协办"
+        return _("主办")
+    if ticket.sub_unit is not None and standing.roles_over([ticket.sub_unit]):
+        return _("承办（二次派单）")
+    return _("协办")
 
 
 @login_required
@@ -236,7 +240,8 @@ def overdue(request: Request) -> HttpResponse:
     if (unit_id := row_id(unit)) is not None:
         tickets = tickets.filter(unit_id=unit_id)
     by_unit = request.GET.get("sort") == "unit"
-    tickets = tickets.order_by("unit__path", "due_at") if by_unit else tickets.order_by("due_at")
+    due = F("due_at").asc()
+    tickets = tickets.order_by("unit__path", due) if by_unit else tickets.order_by(due)
     page = _page(request, tickets)
     rows = [{"ticket": t, "late": now - t.due_at} for t in page.object_list]
     return render(
@@ -264,10 +269,17 @@ def detail(request: Request, number: str) -> HttpResponse:
     needs_units = {Action.DISPATCH, Action.ADD_COHANDLER} & set(allowed)
     units = dispatch_units() if needs_units else []
     actions = [
-        _action_panel(a, ticket, request.user, units)
+        _action_panel(a, ticket, request.user, _below(ticket) if a == Action.DELEGATE else units)
         for a in allowed
         if a == Action.VISIT or a in forms.ACTION_FORMS
     ]
+    visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
+    pause = (
+        ticket.events.filter(action=Action.PAUSE).order_by("-seq").first()
+        if ticket.paused_since
+        else None
+    )
+    show_full_phone = queries.can_see_phone(request.user)
     return render(
         request,
         "desk/detail.html",
@@ -278,8 +290,14 @@ def detail(request: Request, number: str) -> HttpResponse:
             "pending": ticket.extensions.filter(decision=ExtensionRequest.Decision.PENDING).first(),
             "merged": ticket.merged.order_by("number").values_list("number", flat=True),
             "attachments": ticket.attachments.order_by("uploaded_at"),
+            # The resident's last rating, in words on the page (不满意 / 未解决).
+            "visit": visit.data if visit else None,
+            "pause_reason": pause.note if pause else "",
+            "blocked": _blocked(request.user, ticket, allowed),
             "actions": actions,
-            "show_full_phone": queries.can_see_phone(request.user),
+            "show_full_phone": show_full_phone,
+            "may_reveal_phone": not show_full_phone and _may_call_back(request.user, ticket),
+            "sms": sms_for_ticket(ticket.number)[:50],
             "suggestion": queries.suggested_unit(ticket) if Action.DISPATCH in allowed else None,
             # The handling unit may ask for the ticket to be left out of its assessment (剔除).
             "may_seek_exclusion": bool(
@@ -287,6 +305,34 @@ def detail(request: Request, number: str) -> HttpResponse:
             ),
         },
     )
+
+
+# Actions whose absence a handling unit asks about: the page says why they are not offered.
+EXPLAINED = (Action.PAUSE, Action.REQUEST_EXTENSION, Action.RETURN)
+
+
+def _blocked(user: User, ticket: Ticket, allowed: list[str]) -> list[dict[str, str]]:
+    """The explained actions the user's roles allow here but a rule holds back, with the rule."""
+    roles = transitions.roles_of(user, ticket)
+    found = []
+    now = timezone.now()
+    for action in EXPLAINED:
+        move = transitions.TRANSITIONS[action]
+        if action in allowed or ticket.status not in move.sources or not roles & move.roles:
+            continue
+        reason = transitions.precondition(action, ticket, now, by=user)
+        if reason:
+            found.append({"label": actions.label(action), "reason": reason})
+    return found
+
+
+def _below(ticket: Ticket) -> list[Unit]:
+    """The units a 二次派单 may go to: the active units below the main unit."""
+    main = ticket.unit
+    if main is None:
+        return []
+    rows = Unit.objects.filter(path__startswith=main.path, is_active=True)
+    return list(rows.exclude(pk=main.pk).order_by("path"))
 
 
 def _action_panel(action: str, ticket: Ticket, user: User, units: list[Unit]) -> dict[str, Any]:
@@ -314,6 +360,32 @@ def _visit_url(ticket: Ticket) -> str:
     return reverse("feedback:phone_visit", args=[ticket.number])
 
 
+def _may_call_back(user: User, ticket: Ticket) -> bool:
+    """The unit handling an open ticket may call the resident back: its handlers and leaders
+    (the assigned handler's, when one is assigned) see the phone on request, each time recorded."""
+    if ticket.status not in OPEN_STATUSES or is_placeholder(ticket.resident.phone):
+        return False
+    roles = transitions.roles_of(user, ticket) & {"handler", "leader"}
+    if ticket.handler_id is not None and ticket.handler_id != user.pk:
+        return "leader" in roles
+    return bool(roles)
+
+
+@login_required
+@require_POST
+def reveal_phone(request: Request, number: str) -> HttpResponse:
+    """Show the resident's full phone to the unit calling back, and record who saw it, when."""
+    ticket = get_object_or_404(queries.visible_to(request.user), number=number)
+    if not _may_call_back(request.user, ticket):
+        raise PermissionDenied(_("只有承办该工单的单位可以查看群众的完整电话。"))
+    record_reveal(
+        user=request.user, kind="phone", subject=f"ticket:{ticket.number}", reason="承办单位回电"
+    )
+    response = render(request, "desk/_phone.html", {"ticket": ticket})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
 @require_POST
 def act(request: Request, number: str, action: str) -> HttpResponse:
@@ -323,6 +395,8 @@ def act(request: Request, number: str, action: str) -> HttpResponse:
     ticket = get_object_or_404(queries.visible_to(request.user), number=number)
     form_class = forms.ACTION_FORMS[action]
     units = dispatch_units() if form_class.needs_units else []
+    if action == Action.DELEGATE:
+        units = _below(ticket)
     form = form_class(request.POST, request.FILES, ticket=ticket, user=request.user, units=units)
     label = actions.label(action)
     if not form.is_valid():

@@ -88,11 +88,18 @@ def enqueue(messages: Iterable[Message], *, at: datetime | None = None) -> int:
 
 
 def to_unit(
-    unit: Unit, *, kind: str, body: str, key: str, url: str = "", number: str = ""
+    unit: Unit,
+    *,
+    kind: str,
+    body: str,
+    key: str,
+    url: str = "",
+    number: str = "",
+    roles: Iterable[str] = ("handler", "leader"),
 ) -> list[Message]:
-    """An in-app notice for every handler and leader of `unit`."""
+    """An in-app notice for every handler and leader of `unit` (or the members in `roles`)."""
     members = User.objects.filter(
-        memberships__unit=unit, memberships__role__in=["handler", "leader"], is_active=True
+        memberships__unit=unit, memberships__role__in=list(roles), is_active=True
     ).distinct()
     return [
         Message(

@@ -70,6 +70,12 @@ class Notification(models.Model):
                 name="notification_inbox_idx",
             ),
             models.Index(fields=["unit", "created_at"], name="notification_unit_idx"),
+            # The SMS of one ticket, shown on the staff ticket page.
+            models.Index(
+                fields=["ticket_number", "created_at"],
+                condition=models.Q(channel="sms"),
+                name="notification_ticket_sms_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,3 +13,10 @@ def inbox(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return inbox(user).filter(read_at__isnull=True).count()
+
+
+def sms_for_ticket(number: str) -> QuerySet[Notification]:
+    """The SMS sent (or queued) to the resident of a ticket, oldest first."""
+    return Notification.objects.filter(
+        ticket_number=number, channel=Notification.Channel.SMS
+    ).order_by("created_at", "pk")

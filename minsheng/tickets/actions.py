@@ -201,9 +201,29 @@ COMMANDS: tuple[Command, ...] = (
         (Field("to", "member", _("经办人账号")),), screen=False,
         api_path="assign", api_summary=_("指定经办人"),
     ),
-    # The deadline scan: chase the unit, then alert the supervisor; status unchanged.
-    Command(Action.URGE, _("催办"), CLOCK, None, ("system",), screen=False),
-    Command(Action.ESCALATE, _("督办"), CLOCK, None, ("system",), screen=False),
+    # The deadline scan chases the unit, then alerts the supervisor (the scan calls
+    # workflow.urge/escalate itself); the centre does the same by hand at any time, with a note.
+    Command(
+        Action.URGE, _("催办"), CLOCK, None, ("system", "supervisor", "dispatcher"),
+        "urge_by_hand", (_text("note", _("催办意见"), rows=2),),
+        api_path="urge", api_summary=_("催办"),
+    ),
+    Command(
+        Action.ESCALATE, _("督办"), CLOCK, None, ("system", "supervisor"), "escalate_by_hand",
+        (_text("note", _("督办意见"), rows=2),), danger=True,
+        api_path="escalate", api_summary=_("督办"),
+    ),
+    # 二次派单: the main unit (a district, a department) passes the ticket down to a unit below
+    # it, with a deadline inside its own; it stays the answerable main unit.
+    Command(
+        Action.DELEGATE, _("二次派单"), CLOCK, None, ("handler", "leader"), "delegate",
+        (
+            Field("unit", "unit", _("下级承办单位"), arg="to"),
+            Field("until", "when", _("下级办理时限"), help=_("须在本单位的办结时限之前。")),
+            _note(_("派单说明")),
+        ),
+        api_path="delegate", api_summary=_("二次派单"),
+    ),
     # No rating after the policy's days: closed as "no rating", which assessment counts apart.
     Command(
         Action.CLOSE_UNRATED, _("未评价办结"), (S.REPLIED,), S.CLOSED, ("system",), screen=False

@@ -131,6 +131,18 @@ class Ticket(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_tickets",
     )
+    # 二次派单: the unit below the main unit that handles the ticket for it, and its deadline
+    # (inside the main unit's); the main unit stays answerable and is the one assessed.
+    sub_unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name="下级承办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    sub_resolve_by = models.DateTimeField("下级办理时限", null=True, blank=True, editable=False)
     received_at = models.DateTimeField("受理时间")
     dispatched_at = models.DateTimeField("派单时间", null=True, blank=True)
     accept_by = models.DateTimeField("签收时限", null=True, blank=True)

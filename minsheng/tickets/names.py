@@ -59,6 +59,7 @@ class Action(StrEnum):
     ASSIGN = "assign"
     URGE = "urge"
     ESCALATE = "escalate"
+    DELEGATE = "delegate"  # 二次派单: the main unit passes the ticket down to a unit below it
     CLOSE_UNRATED = "close_unrated"
     COHANDLER_ACCEPT = "cohandler_accept"
     COHANDLER_REPLY = "cohandler_reply"

@@ -134,3 +134,75 @@ def escalated(ticket: Ticket, deadline: str, *, at: datetime) -> None:
             ticket.unit, kind="escalate", body=body, key=key, url=url, number=ticket.number
         )
     enqueue(messages, at=at)
+
+
+def extension_requested(
+    ticket: Ticket, extension_id: int, *, needs_leader: bool, at: datetime
+) -> None:
+    """Whoever decides next finds a pending extension request (待审延期) in their notices: the
+    unit's leaders where the policy asks them first, else the centre's dispatchers and
+    supervisors."""
+    url = ticket.get_absolute_url()
+    key = f"t{ticket.pk}:extension-request:{extension_id}"
+    if needs_leader and ticket.unit is not None:
+        body = f"延期待审核：工单 {ticket.number}「{ticket.title}」申请延期，请单位负责人审核。"
+        messages = to_unit(
+            ticket.unit, kind="extension_request", body=body, key=key, url=url,
+            number=ticket.number, roles=("leader",),
+        )  # fmt: skip
+    else:
+        unit = ticket.unit.name if ticket.unit else ""
+        body = f"延期待审批：工单 {ticket.number}（{unit}）申请延期，请审批。"
+        messages = to_centre(
+            ["dispatcher", "supervisor"], kind="extension_request", body=body, key=key,
+            url=url, number=ticket.number, unit=ticket.unit,
+        )  # fmt: skip
+    enqueue(messages, at=at)
+
+
+def unsatisfied(ticket: Ticket, *, resolved: bool, at: datetime) -> None:
+    """A resident's 不满意 reaches the centre (to reopen or close) and the unit."""
+    unit = ticket.unit.name if ticket.unit else ""
+    outcome = "不满意" + ("" if resolved else "、问题未解决")
+    body = f"群众{outcome}：工单 {ticket.number}（{unit}）「{ticket.title}」待重办或办结。"
+    key = f"t{ticket.pk}:unsatisfied:r{ticket.reopen_count + 1}"
+    url = ticket.get_absolute_url()
+    messages = to_centre(
+        ["dispatcher", "supervisor"], kind="unsatisfied", body=body, key=key, url=url,
+        number=ticket.number, unit=ticket.unit,
+    )  # fmt: skip
+    if ticket.unit is not None:
+        messages += to_unit(
+            ticket.unit, kind="unsatisfied", body=body, key=key, url=url, number=ticket.number
+        )
+    enqueue(messages, at=at)
+
+
+def pressed(ticket: Ticket, *, kind: str, note: str, by: str, at: datetime) -> None:
+    """A 催办 or 督办 by hand reaches the handling unit (and a sub-unit handling it)."""
+    word = "催办" if kind == "urge" else "督办"
+    body = f"{word}：工单 {ticket.number}「{ticket.title}」，{by}：{note}"
+    key = f"t{ticket.pk}:{kind}:hand:{at:%Y%m%d%H%M%S%f}"
+    url = ticket.get_absolute_url()
+    messages: list[Message] = []
+    for unit in (ticket.unit, ticket.sub_unit):
+        if unit is not None:
+            messages += to_unit(unit, kind=kind, body=body, key=key, url=url, number=ticket.number)
+    enqueue(messages, at=at)
+
+
+def delegated(ticket: Ticket, *, at: datetime) -> None:
+    """The sub-unit of a 二次派单 finds the ticket in its notices, with its own deadline."""
+    if ticket.sub_unit is None:
+        return
+    parent = ticket.unit.name if ticket.unit else ""
+    body = (
+        f"二次派单：{parent}转来工单 {ticket.number}「{ticket.title}」，"
+        f"请于{_local(ticket.sub_resolve_by)}前办理并反馈。"
+    )
+    key = f"t{ticket.pk}:delegate:{ticket.sub_unit.pk}:{at:%Y%m%d%H%M%S}"
+    enqueue(
+        to_unit(ticket.sub_unit, kind="dispatched", body=body, key=key,
+                url=ticket.get_absolute_url(), number=ticket.number),
+        at=at,
+    )  # fmt: skip

@@ -30,8 +30,12 @@ def visible_in(unit_paths: Iterable[str] | None) -> QuerySet[Ticket]:
         return tickets
     condition = Q(pk__in=[])
     for path in unit_paths:
-        condition |= Q(unit__path__startswith=path) | Q(
-            Exists(CoHandler.objects.filter(ticket=OuterRef("pk"), unit__path__startswith=path))
+        condition |= (
+            Q(unit__path__startswith=path)
+            | Q(sub_unit__path__startswith=path)  # 二次派单 to this unit or one below it
+            | Q(
+                Exists(CoHandler.objects.filter(ticket=OuterRef("pk"), unit__path__startswith=path))
+            )
         )
     return tickets.filter(condition)
 

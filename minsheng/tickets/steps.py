@@ -18,7 +18,15 @@ from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import REQUEST_TYPE_INVALID, Category, RequestType
 from minsheng.tickets import chain
 from minsheng.tickets.actions import MAX_TEXT, RECEIVE_ROLES
-from minsheng.tickets.models import CoHandler, ExtensionRequest, Ticket, TicketEvent, Urgency
+from minsheng.tickets.models import (
+    CoHandler,
+    ExtensionRequest,
+    Status,
+    Ticket,
+    TicketEvent,
+    Urgency,
+)
+from minsheng.tickets.names import CLOCK_STATUSES
 from minsheng.tickets.signals import event_recorded
 from minsheng.tickets.transitions import Actor, WorkflowError, as_actor, policy_of
 
@@ -158,6 +166,7 @@ def start_clocks(
     calendar = deadlines.official_calendar()
     due = deadlines.compute(policy, start=now, calendar=calendar, reopened=reopened)
     t.dispatched_at, t.accepted_at, t.paused_since = now, None, None
+    t.sub_unit, t.sub_resolve_by = None, None  # a new round: the main unit passes it on afresh
     t.return_by = deadlines.one_workday_after(now, calendar)
     t.urged_for = t.escalated_for = ""
     t.accept_by, t.resolve_by, t.beyond_calendar = (
@@ -179,8 +188,13 @@ def add_cohandlers(t: Ticket, units: Iterable[Unit], now: datetime) -> list[str]
             continue
         # Each co-handler gets its own clocks (吹哨报到), on the ticket's policy from now.
         due = due or deadlines.compute(policy_of(t), start=now)
+        # A co-handler reports to the main unit, so its deadlines fall inside the main unit's.
+        accept_by, resolve_by = due.accept_by, due.resolve_by
+        if t.resolve_by is not None:
+            resolve_by = min(resolve_by, t.resolve_by) if resolve_by else t.resolve_by
+            accept_by = min(accept_by, resolve_by) if accept_by else accept_by
         CoHandler.objects.create(
-            ticket=t, unit=unit, added_at=now, accept_by=due.accept_by, resolve_by=due.resolve_by
+            ticket=t, unit=unit, added_at=now, accept_by=accept_by, resolve_by=resolve_by
         )
         existing.add(unit.pk)
         added.append(unit.code)
@@ -201,3 +215,33 @@ def lapse_extensions(t: Ticket, now: datetime) -> list[int]:
         decision_note="已答复，延期申请自动失效。",
     )
     return lapsed
+
+
+def deadline_key(kind: str, moment: datetime) -> str:
+    """The name of one deadline ("accept@202612041700"), as the deadline scan writes it in
+    `urged_for`/`escalated_for` (supervision.clocks.key_of)."""
+    return f"{kind}@{timezone.localtime(moment):%Y%m%d%H%M}"
+
+
+def missed_deadline(t: Ticket, now: datetime) -> str:
+    """The deadline the running clock has missed (acceptance first), or ''."""
+    if t.status not in CLOCK_STATUSES or t.paused_since is not None:
+        return ""
+    if t.status == Status.DISPATCHED and t.accept_by and t.accept_by < now:
+        return deadline_key("accept", t.accept_by)
+    if t.resolve_by and t.resolve_by < now:
+        return deadline_key("resolve", t.resolve_by)
+    return ""
+
+
+def check_delegation(t: Ticket, to: Unit, until: datetime, now: datetime) -> None:
+    """Refuse a 二次派单 to a unit not below the main unit, or with a deadline outside its own."""
+    main = t.unit
+    assert main is not None  # a ticket with running clocks has a main unit
+    if not to.is_active or to.pk == main.pk or not to.path.startswith(main.path):
+        raise WorkflowError(f"请选择{main.name}下属的在用单位。")
+    if until <= now:
+        raise WorkflowError("下级办理时限须晚于现在。")
+    if t.resolve_by is not None and until > t.resolve_by:
+        when = timezone.localtime(t.resolve_by).strftime("%Y-%m-%d %H:%M")
+        raise WorkflowError(f"下级办理时限须在本单位的办结时限（{when}）之前。")

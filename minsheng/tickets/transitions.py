@@ -13,6 +13,7 @@ from django.utils import timezone
 from minsheng.accounts.models import User
 from minsheng.citizens.models import Resident
 from minsheng.orgs.access import standing_of
+from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import RequestType
@@ -40,6 +41,10 @@ TRANSITIONS: dict[str, Move] = {
     for c in COMMANDS
     if c.action != Action.RECEIVE
 }
+# 二次派单 is for units with units below them that handle the matter: not streets and below.
+DELEGATING_KINDS = frozenset(
+    {Unit.Kind.CITY, Unit.Kind.DISTRICT, Unit.Kind.DEPARTMENT, Unit.Kind.ENTERPRISE}
+)
 LEADER_REVIEW = frozenset({Action.LEADER_APPROVE_EXTENSION, Action.LEADER_REFUSE_EXTENSION})
 
 
@@ -79,6 +84,8 @@ def roles_of(by: User | Actor, ticket: Ticket) -> frozenset[str]:
     roles = set(standing.centre_roles)
     if ticket.unit_id is not None and ticket.unit is not None:
         roles |= standing.roles_over([ticket.unit])
+    if ticket.sub_unit_id is not None and ticket.sub_unit is not None:  # 二次派单
+        roles |= standing.roles_over([ticket.sub_unit])
     if standing.unit_paths and standing.roles_over(
         co.unit for co in ticket.cohandlers.select_related("unit")
     ):
@@ -118,7 +125,9 @@ def precondition(
         pending = pending_extension(ticket)
         if not pending or not pending.needs_leader or pending.leader_at is not None:
             return "没有待单位负责人审核的延期申请。"
-    if action in (Action.URGE, Action.ESCALATE) and ticket.due_state(now) != "overdue":
+    # The scan chases only what is late; the centre may chase by hand at any time.
+    scan = by is None or as_actor(by).kind == "system"
+    if action in (Action.URGE, Action.ESCALATE) and scan and ticket.due_state(now) != "overdue":
         return "工单尚未超期，无需催办或督办。"
     if action in (Action.COHANDLER_ACCEPT, Action.COHANDLER_REPLY):
         if by is None:
@@ -139,6 +148,15 @@ def precondition(
             return "已在暂停计时中。"
         if not policy_of(ticket).allow_pause:
             return "该类诉求的时限规则不允许暂停计时。"
+    if action == Action.DELEGATE:
+        main = ticket.unit
+        if main is None or main.kind not in DELEGATING_KINDS:
+            return "只有区、职能部门等主办单位可以二次派单。"
+        actor = as_actor(by) if by is not None else None
+        if actor is not None and (
+            actor.user is None or not standing_of(actor.user).roles_over([main])
+        ):
+            return "只有主办单位可以二次派单。"
     if action == Action.RESUME and not ticket.paused_since:
         return "当前没有暂停计时。"
     if action == Action.REOPEN and last_satisfaction(ticket) != Satisfaction.UNSATISFIED:

@@ -130,16 +130,8 @@ def add_cohandler(
     added = steps.add_cohandlers(t, [unit], now)
     if not added:
         raise WorkflowError("该单位已是主办或协办单位。")
-    _finish(
-        ticket,
-        t,
-        Action.ADD_COHANDLER,
-        actor,
-        now,
-        unit=unit,
-        note=_optional(note, "说明"),
-        data={"cohandlers": added},
-    )
+    note, data = _optional(note, "说明"), {"cohandlers": added}
+    _finish(ticket, t, Action.ADD_COHANDLER, actor, now, unit=unit, note=note, data=data)
     notices.dispatched(t, at=now, cohandlers=added, main=False)
 
 
@@ -164,9 +156,11 @@ def reject_return(
 ) -> None:
     """The centre finds the return unfounded and sends the ticket back to the same unit."""
     t, actor, now = _begin(ticket, Action.REJECT_RETURN, by, at)
-    _finish(
-        ticket, t, Action.REJECT_RETURN, actor, now, unit=t.unit, note=_required(note, "驳回理由")
-    )
+    note = _required(note, "驳回理由")
+    # The clocks start afresh: the old acceptance deadline passed during the review.
+    data: dict[str, Any] = {"unit": t.unit.code if t.unit else None}
+    steps.start_clocks(t, now, data)
+    _finish(ticket, t, Action.REJECT_RETURN, actor, now, unit=t.unit, note=note, data=data)
     notices.dispatched(t, at=now, cohandlers=[])
 
 
@@ -189,16 +183,9 @@ def request_extension(
         reason=reason,
         needs_leader=policy_of(t).extension_needs_leader,
     )
-    _finish(
-        ticket,
-        t,
-        Action.REQUEST_EXTENSION,
-        actor,
-        now,
-        unit=t.unit,
-        note=reason,
-        data={"until": until.isoformat(), "needs_leader": extension.needs_leader},
-    )
+    data = {"until": until.isoformat(), "needs_leader": extension.needs_leader}
+    _finish(ticket, t, Action.REQUEST_EXTENSION, actor, now, unit=t.unit, note=reason, data=data)
+    notices.extension_requested(t, extension.pk, needs_leader=extension.needs_leader, at=now)
     return extension
 
 
@@ -224,6 +211,8 @@ def review_extension(
     extension.save(update_fields=fields)
     data = {"extension": extension.pk}
     _finish(ticket, t, action, actor, now, unit=t.unit, note=note, data=data)
+    if approve:
+        notices.extension_requested(t, extension.pk, needs_leader=False, at=now)
 
 
 @transaction.atomic
@@ -311,16 +300,11 @@ def record_visit(
     t, actor, now = _begin(ticket, Action.VISIT, by, at)
     if satisfaction not in Satisfaction.values:
         raise WorkflowError("请选择满意、基本满意或不满意。")
-    _finish(
-        ticket,
-        t,
-        Action.VISIT,
-        actor,
-        now,
-        unit=t.unit,
-        note=_optional(comment, "评价意见", limit=1000),
-        data={"satisfaction": satisfaction, "resolved": bool(resolved)},
-    )
+    note = _optional(comment, "评价意见", limit=1000)
+    data = {"satisfaction": satisfaction, "resolved": bool(resolved)}
+    _finish(ticket, t, Action.VISIT, actor, now, unit=t.unit, note=note, data=data)
+    if satisfaction == Satisfaction.UNSATISFIED:
+        notices.unsatisfied(t, resolved=bool(resolved), at=now)
 
 
 @transaction.atomic
@@ -356,15 +340,8 @@ def merge(
     if target.pk == t.pk or target.status not in OPEN_STATUSES:
         raise WorkflowError("只能并入另一张未办结的工单。")
     t.merged_into, t.closed_at = target, now
-    _finish(
-        ticket,
-        t,
-        Action.MERGE,
-        actor,
-        now,
-        note=_optional(note, "说明"),
-        data={"into": target.number},
-    )
+    note, data = _optional(note, "说明"), {"into": target.number}
+    _finish(ticket, t, Action.MERGE, actor, now, note=note, data=data)
 
 
 @transaction.atomic
@@ -429,6 +406,56 @@ def attach(
         data={"attachment": attachment.pk, "size": upload.size},
     )
     return attachment
+
+
+@transaction.atomic
+def urge_by_hand(
+    ticket: Ticket, *, by: User | Actor, note: str, at: datetime | None = None
+) -> None:
+    """The centre chases the unit by hand (催办) with a note, late or not; on a missed deadline
+    it is that deadline's 催办, so the scan does not chase it again."""
+    _by_hand(ticket, Action.URGE, by, note, at)
+
+
+@transaction.atomic
+def escalate_by_hand(
+    ticket: Ticket, *, by: User | Actor, note: str, at: datetime | None = None
+) -> None:
+    """A supervisor escalates by hand (督办) with a note: a 督办单 to the unit."""
+    _by_hand(ticket, Action.ESCALATE, by, note, at)
+
+
+def _by_hand(ticket: Ticket, action: str, by: User | Actor, note: str, at: datetime | None) -> None:
+    t, actor, now = _begin(ticket, action, by, at)
+    note = _required(note, f"{actions.label(action)}意见", limit=1000)
+    data: dict[str, Any] = {"by_hand": True}
+    if missed := steps.missed_deadline(t, now):
+        data["deadline"] = t.urged_for = missed
+        if action == Action.ESCALATE:
+            t.escalated_for = missed
+    _finish(ticket, t, action, actor, now, unit=t.unit, note=note, data=data)
+    notices.pressed(t, kind=action, note=note, by=actor.label, at=now)
+
+
+@transaction.atomic
+def delegate(
+    ticket: Ticket,
+    *,
+    by: User | Actor,
+    to: Unit,
+    until: datetime,
+    note: str = "",
+    at: datetime | None = None,
+) -> None:
+    """二次派单: the main unit passes the ticket to a unit below it with a deadline inside its
+    own; the sub-unit sees and works it, the main unit stays answerable (and assessed)."""
+    t, actor, now = _begin(ticket, Action.DELEGATE, by, at)
+    steps.check_delegation(t, to, until, now)
+    t.sub_unit, t.sub_resolve_by = to, until
+    data = {"sub_unit": to.code, "until": until.isoformat()}
+    note = _optional(note, "派单说明")
+    _finish(ticket, t, Action.DELEGATE, actor, now, unit=to, note=note, data=data)
+    notices.delegated(t, at=now)
 
 
 # --- the worker's moves (by SYSTEM) and co-handlers' own clocks ------------------------------

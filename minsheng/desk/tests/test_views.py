@@ -42,7 +42,7 @@ def _visited(ticket: Ticket, handler: Any, agent: Any, satisfaction: str) -> Tic
     [
         ("agent", "intake:new"),
         ("dispatcher", "desk:queue"),
-        ("supervisor", "desk:overdue"),
+        ("supervisor", "desk:worklists"),
         ("street_handler", "desk:inbox"),
         ("admin_user", "desk:all"),
     ],
@@ -72,7 +72,7 @@ def test_dispatcher_sees_new_ticket_with_the_catalogue_suggestion_preselected(
     assert response.status_code == 200
     html = response.content.decode()
     assert ticket.number in html
-    assert f'<option value="{city["gudong"].pk}" selected>' in html
+    assert f'<option value="{city["gudong"].pk}" selected data-suggested>鼓东街道</option>' in html
     assert "目录建议：鼓东街道" in html
 
 
@@ -107,9 +107,13 @@ def test_queue_reads_a_bounded_number_of_queries_whatever_its_length(
             workflow.dispatch(ticket, to=city["gudong"], by=dispatcher)
             workflow.send_back(ticket, by=street_handler, reason=f"不属本街道 {i}")
     _login(client, dispatcher)
-    with django_assert_max_num_queries(12):
+    # + 3: the menu's work-list counts (one aggregate, pending exclusions, pending appeals)
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("desk:queue"))
-    assert response.content.decode().count('class="quick-dispatch"') == 12
+    html = response.content.decode()
+    assert html.count('class="quick-dispatch"') == 12
+    # the unit list is on the page once, not once per row
+    assert html.count(f'<option value="{city["guxi"].pk}">') == 1
 
 
 def test_queue_paginates_and_survives_a_bad_page_number(
@@ -186,7 +190,7 @@ def test_inbox_reads_a_bounded_number_of_queries(
     for i in range(10):
         workflow.dispatch(make_ticket(title=f"单{i}"), to=city["gudong"], by=dispatcher)
     _login(client, street_handler)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):  # + 3: the menu's work-list counts
         response = client.get(reverse("desk:inbox"))
     assert response.content.decode().count("/t/FZ") == 10
 
@@ -232,7 +236,7 @@ def test_all_tickets_reads_a_bounded_number_of_queries(
     for i in range(15):
         make_ticket(title=f"第{i}件")
     _login(client, admin_user)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):  # + 3: the menu's work-list counts
         response = client.get(reverse("desk:all"))
     assert response.content.decode().count("status-received") == 15
 
@@ -653,3 +657,12 @@ def test_the_visit_form_on_the_ticket_page_records_the_phone_visit(
     )
     dispatched.refresh_from_db()
     assert dispatched.status == Status.VISITED
+
+
+def test_the_queue_shows_no_template_comment(
+    client: Any, make_ticket: Any, dispatcher: Any
+) -> None:
+    make_ticket()
+    html = _login(client, dispatcher).get(reverse("desk:queue")).content.decode()
+    assert "{#" not in html
+    assert "#}" not in html

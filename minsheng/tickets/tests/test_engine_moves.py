@@ -119,14 +119,21 @@ def test_a_reopened_ticket_goes_back_to_the_same_unit_with_the_shorter_deadline(
     )  # 3 working days: Sat 10 (调休), Mon 12, Tue 13
 
 
-def test_only_the_system_urges_and_only_when_late(on_street, supervisor, dispatcher):
+def test_the_scan_urges_only_when_late_and_the_centre_by_hand_at_any_time(
+    on_street, supervisor, dispatcher
+):
     late = at(2026, 11, 1, 9, 0)
-    for person in (supervisor, dispatcher):
-        offered = set(transitions.allowed_actions(person, on_street, at=late))
-        assert not offered & {Action.URGE, Action.ESCALATE, Action.CLOSE_UNRATED}
     assert Action.URGE in transitions.allowed_actions(SYSTEM, on_street, at=late)
+    assert Action.URGE not in transitions.allowed_actions(SYSTEM, on_street, at=EVE)
     with pytest.raises(WorkflowError, match="尚未超期"):
         workflow.urge(on_street, deadline="resolve@x", at=EVE)
+    # By hand: the supervisor urges and escalates, the dispatcher urges, before any deadline.
+    assert {Action.URGE, Action.ESCALATE} <= set(
+        transitions.allowed_actions(supervisor, on_street, at=EVE)
+    )
+    offered = set(transitions.allowed_actions(dispatcher, on_street, at=EVE))
+    assert Action.URGE in offered
+    assert not offered & {Action.ESCALATE, Action.CLOSE_UNRATED}
 
 
 def test_urging_twice_for_the_same_deadline_writes_one_event(on_street):

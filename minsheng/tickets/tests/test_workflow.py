@@ -1113,7 +1113,7 @@ def test_allowed_actions_follow_roles_and_status(
         Action.ADD_COHANDLER,
         Action.ASSIGN,
     }
-    assert moves(dispatcher, on_street) == {Action.ADD_COHANDLER, Action.ASSIGN}
+    assert moves(dispatcher, on_street) == {Action.ADD_COHANDLER, Action.ASSIGN, Action.URGE}
     assert moves(agent, on_street) == set()
     for person in (street_handler, street_leader, dispatcher, agent):
         assert Action.NOTE in transitions.allowed_actions(person, on_street)

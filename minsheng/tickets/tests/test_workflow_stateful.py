@@ -96,7 +96,14 @@ LOOP = {
     "assign": ({D, A}, None, {"leader", "dispatcher", "system"}),
     "note": (OPEN, None, {"agent", "dispatcher", "supervisor", "handler", "leader", "cohandler"}),
 }
-MOVES_DEADLINE = {Action.DISPATCH, Action.REOPEN, Action.APPROVE_EXTENSION, Action.RESUME}
+# reject_return starts the clocks afresh (the old acceptance deadline passed during the review).
+MOVES_DEADLINE = {
+    Action.DISPATCH,
+    Action.REOPEN,
+    Action.APPROVE_EXTENSION,
+    Action.RESUME,
+    Action.REJECT_RETURN,
+}
 KINDS = {
     "noise": {"request_type": "complaint"},
     "consult": {"request_type": "consult"},

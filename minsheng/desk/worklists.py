@@ -1,0 +1,190 @@
+"""The work lists of a 12345 centre's day (工作清单): what each is, who has it, how it is read.
+
+Every list reads tickets through `tickets.queries.visible_to`, so a unit sees only its own; each
+is sorted by urgency (emergencies first, then the nearest or the longest-missed deadline).
+The menu shows their counts, read in one aggregate query (`counts`).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models import Value as V
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from minsheng.accounts.models import User
+from minsheng.assessment.models import Appeal, Decision, Exclusion
+from minsheng.orgs.access import Standing, standing_of
+from minsheng.tickets import queries
+from minsheng.tickets.models import (
+    ExtensionRequest,
+    Status,
+    Ticket,
+    TicketEvent,
+    Urgency,
+    overdue_q,
+)
+from minsheng.tickets.names import Action
+
+CENTRE_DECIDES = frozenset({"dispatcher", "supervisor", "admin"})
+
+
+@dataclass(frozen=True)
+class Worklist:
+    key: str
+    label: object
+    hint: object
+    roles: frozenset[str]  # who has the list ("admin": administrators)
+    bulk: tuple[str, ...] = ()  # the declared actions offered on several tickets at once
+    tickets: bool = True  # False: the appeals and exclusions of assessment
+
+
+LISTS: tuple[Worklist, ...] = (
+    Worklist(
+        "dispatch", _("待派单"), _("新受理、待人工派单的工单；紧急的在前，其次受理最早的。"),
+        frozenset({"dispatcher", "admin"}), (Action.DISPATCH,),
+    ),
+    Worklist(
+        "extensions", _("待审延期"),
+        _("承办单位的延期申请：单位负责人先审核的在其单位，其余由热线中心审批；时限最近的在前。"),
+        frozenset({"dispatcher", "supervisor", "admin", "leader"}),
+        (Action.APPROVE_EXTENSION, Action.LEADER_APPROVE_EXTENSION),
+    ),
+    Worklist(
+        "unsatisfied", _("不满意待重办"),
+        _("群众回访不满意的工单：确认重办，或说明理由后办结；回访最早的在前。"),
+        frozenset({"dispatcher", "supervisor", "admin"}), (Action.REOPEN, Action.CLOSE),
+    ),
+    Worklist(
+        "returns", _("退单待审"),
+        _("承办单位退回的工单：改派其他单位，或驳回退单；退回最早的在前。"),
+        frozenset({"dispatcher", "admin"}), (Action.DISPATCH, Action.REJECT_RETURN),
+    ),
+    Worklist(
+        "visits", _("待回访"), _("已答复、到了回访时间的工单；等待最久的在前。"),
+        frozenset({"agent", "supervisor", "admin"}),
+    ),
+    Worklist(
+        "overdue", _("超期"), _("签收或办结超过时限的工单，按单位计数；超期最久的在前。"),
+        frozenset({"dispatcher", "supervisor", "admin", "leader"}),
+        (Action.URGE, Action.ESCALATE),
+    ),
+    Worklist(
+        "reviews", _("申诉/剔除待审"), _("承办单位的考核剔除申请和考核申诉，待热线中心审核。"),
+        frozenset({"dispatcher", "supervisor", "admin"}), tickets=False,
+    ),
+)  # fmt: skip
+BY_KEY = {w.key: w for w in LISTS}
+
+
+def available(user: User) -> list[Worklist]:
+    """The lists the user's roles open, in the order of the day."""
+    roles = standing_of(user).all_roles
+    return [w for w in LISTS if w.roles & roles]
+
+
+def _urgent_first() -> Case:
+    return Case(When(urgency=Urgency.URGENT, then=V(0)), default=V(1), output_field=IntegerField())
+
+
+def _last_event_at(action: str) -> Subquery:
+    events = TicketEvent.objects.filter(ticket=OuterRef("pk"), action=action).order_by("-seq")
+    return Subquery(events.values("at")[:1])
+
+
+def _extension_q(standing: Standing) -> Q:
+    """Tickets with a pending extension the user decides now: the centre's once the unit's
+    leader has reviewed it (or none was needed), a leader's while it waits for them."""
+    pending = ExtensionRequest.objects.filter(
+        ticket=OuterRef("pk"), decision=ExtensionRequest.Decision.PENDING
+    )
+    condition = Q(pk__in=[])
+    if standing.all_roles & CENTRE_DECIDES:
+        condition |= Q(Exists(pending.filter(Q(needs_leader=False) | Q(leader_at__isnull=False))))
+    for path, roles in standing.unit_roles.items():
+        if "leader" in roles:
+            waiting = pending.filter(needs_leader=True, leader_at__isnull=True)
+            condition |= Q(unit__path__startswith=path) & Q(Exists(waiting))
+    return condition & Q(status=Status.ACCEPTED)
+
+
+def _conditions(user: User, now: datetime) -> dict[str, Q]:
+    standing = standing_of(user)
+    return {
+        "dispatch": Q(status=Status.RECEIVED),
+        "extensions": _extension_q(standing),
+        "unsatisfied": Q(status=Status.VISITED),
+        "returns": Q(status=Status.RETURNED),
+        "overdue": overdue_q(now),
+    }
+
+
+def tickets(key: str, user: User, *, now: datetime | None = None) -> QuerySet[Ticket]:
+    """The tickets of one list (not `reviews`), sorted by urgency."""
+    now = now or timezone.now()
+    if key == "visits":
+        return queries.visits_due(user, now=now).select_related("place").order_by("replied_at")
+    base = queries.visible_to(user).select_related("place", "sub_unit")
+    rows = queries.with_due(base.filter(_conditions(user, now)[key])).annotate(
+        urgent_first=_urgent_first()
+    )
+    if key == "dispatch":
+        return rows.order_by("urgent_first", "received_at")
+    if key == "returns":
+        rows = rows.annotate(returned_at=_last_event_at(Action.RETURN))
+        return rows.order_by("urgent_first", "returned_at")
+    if key == "unsatisfied":
+        rows = rows.annotate(visited_at=_last_event_at(Action.VISIT))
+        return rows.order_by("urgent_first", "visited_at")
+    if key == "extensions":
+        return rows.order_by("urgent_first", "resolve_by")
+    return rows.order_by(F("due_at").asc(), "urgent_first")  # overdue: the longest missed first
+
+
+def reviews(user: User) -> tuple[QuerySet[Exclusion], QuerySet[Appeal]]:
+    """The pending exclusion requests and appeals the user decides (oldest first)."""
+    roles = standing_of(user).all_roles
+    exclusions = Exclusion.objects.none()
+    appeals = Appeal.objects.none()
+    if roles & CENTRE_DECIDES:
+        exclusions = Exclusion.objects.filter(decision=Decision.PENDING).select_related(
+            "ticket", "unit"
+        )
+    if roles & {"supervisor", "admin"}:
+        appeals = Appeal.objects.filter(decision=Decision.PENDING).select_related("period", "unit")
+    return exclusions.order_by("requested_at"), appeals.order_by("filed_at")
+
+
+def counts(user: User, lists: list[Worklist], *, now: datetime | None = None) -> dict[str, int]:
+    """How many items each list holds: one aggregate over the visible tickets, and the reviews."""
+    now = now or timezone.now()
+    conditions = _conditions(user, now)
+    wanted = {w.key for w in lists}
+    found: dict[str, int] = {}
+    aggregates = {k: Count("pk", filter=q) for k, q in conditions.items() if k in wanted}
+    if aggregates:
+        found.update(queries.visible_to(user).order_by().aggregate(**aggregates))
+    if "visits" in wanted:
+        found["visits"] = queries.visits_due(user, now=now).order_by().count()
+    if "reviews" in wanted:
+        exclusions, appeals = reviews(user)
+        found["reviews"] = exclusions.count() + appeals.count()
+    return found
+
+
+def overdue_by_unit(tickets: QuerySet[Ticket]) -> list[dict[str, object]]:
+    """The overdue count per main unit, the largest first."""
+    rows = tickets.order_by().values("unit_id", "unit__name").annotate(n=Count("pk"))
+    return [dict(row) for row in rows.order_by("-n", "unit__name")]
