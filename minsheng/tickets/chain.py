@@ -74,3 +74,24 @@ def first_break(events: Iterable[Any]) -> int | None:
             return expected_seq
         prev, expected_seq = event.hash, expected_seq + 1
     return None
+
+
+# Actions whose note is the reply the ticket row carries.
+REPLYING = frozenset({"reply", "answer", "decline"})
+
+
+def row_disagrees(ticket: Any, events: list[Any]) -> str | None:
+    """How the ticket's own row departs from the state its intact timeline produces, or None.
+
+    The row is not chained itself: an edit of its status, reply or acceptance time (or a cut
+    tail of the timeline, which still links) shows here.
+    """
+    if not events or events[-1].to_status != ticket.status:
+        return "的状态与流转记录的最后一条不符（记录可能被截断）。"
+    replies = [e for e in events if e.action in REPLYING]
+    if ticket.reply and (not replies or replies[-1].note != ticket.reply):
+        return "的答复内容与流转记录不符（可能被改动）。"
+    accepts = [e.at for e in events if e.action == "accept"]
+    if ticket.accepted_at is not None and ticket.accepted_at not in accepts:
+        return "的签收时间与流转记录不符（可能被改动）。"
+    return None

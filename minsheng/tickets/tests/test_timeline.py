@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from conftest import at
 from minsheng.feedback import visits
 from minsheng.tickets import chain, workflow
-from minsheng.tickets.models import Satisfaction, TicketEvent
+from minsheng.tickets.models import Satisfaction, Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -223,4 +223,34 @@ def test_deleting_the_closing_event_by_sql_is_found(closed):
     with _as_the_owner(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM tickets_ticketevent WHERE id = %s", [last.pk])
     with pytest.raises(CommandError, match=closed.number):
+        _verify()
+
+
+def test_every_broken_ticket_is_named_not_only_the_first(closed, another):
+    with _as_the_owner(), connection.cursor() as cursor:
+        for ticket in (closed, another):
+            cursor.execute(
+                "UPDATE tickets_ticketevent SET note = %s WHERE id = %s",
+                ["改过的说明", _events(ticket)[0].pk],
+            )
+    with pytest.raises(CommandError) as failure:
+        _verify()
+    assert closed.number in str(failure.value)
+    assert another.number in str(failure.value)
+    assert "2 张的流转记录有问题" in str(failure.value)
+
+
+def test_an_edit_of_the_tickets_reply_is_found(closed):
+    with _as_the_owner():
+        Ticket.objects.filter(pk=closed.pk).update(reply="已妥善处理（改过）")
+    with pytest.raises(CommandError, match="答复内容"):
+        _verify()
+
+
+def test_an_edit_of_the_acceptance_time_is_found(closed):
+    with _as_the_owner():
+        Ticket.objects.filter(pk=closed.pk).update(
+            accepted_at=closed.accepted_at - timedelta(hours=5)
+        )
+    with pytest.raises(CommandError, match="签收时间"):
         _verify()
