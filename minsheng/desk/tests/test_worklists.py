@@ -310,3 +310,19 @@ def test_the_all_tickets_list_shows_the_deadline_its_overdue_badge_refers_to(
     assert "已超期" in row
     assert timezone.localtime(ticket.accept_by).strftime("%Y-%m-%d %H:%M") in row
     assert "签收时限" in row
+
+
+def test_an_htmx_fragment_does_not_count_the_lists(
+    rf: Any, make_ticket: Any, dispatcher: Any
+) -> None:
+    from minsheng.desk.context import navigation
+
+    make_ticket()
+    request = rf.get("/triage/suggest/", headers={"HX-Request": "true"})
+    request.user = dispatcher
+    items = navigation(request)["nav_items"]
+    assert reverse("desk:worklists") not in [item.url for item in items]  # type: ignore[attr-defined]
+    full = rf.get("/queue/")
+    full.user = dispatcher
+    counted = [i for i in navigation(full)["nav_items"] if i.url == reverse("desk:worklists")]  # type: ignore[attr-defined]
+    assert counted[0].count == 1
