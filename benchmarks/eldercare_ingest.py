@@ -178,10 +178,12 @@ def run(url: str, args: argparse.Namespace) -> dict:
                 break
             time.sleep(0.5)
         stored_at = time.monotonic()
+        # a quiet elder's 24-hour window completes with the 49th half-hour
+        expected = len(quiet) if args.slots >= 49 else 0
         while time.monotonic() < deadline:
             judged = not Meter.objects.filter(dirty_from__isnull=False).exists()
             tickets = Alarm.objects.filter(ticket__isnull=False).count()
-            if judged and tickets >= len(quiet):
+            if judged and tickets >= expected:
                 break
             time.sleep(0.5)
         judged_at = time.monotonic()
@@ -210,7 +212,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
         "readings_per_second": round(stored / (stored_at - began), 1),
         "seconds_to_store": round(stored_at - began, 1),
         "seconds_to_judge": round(judged_at - began, 1),
-        "alarms_expected": len(quiet),
+        "alarms_expected": len(quiet) if args.slots >= 49 else 0,
         "tickets": len(latencies),
         "p50_reading_to_ticket_s": round(statistics.median(latencies), 2) if latencies else None,
         "p99_reading_to_ticket_s": round(p99, 2) if p99 is not None else None,
