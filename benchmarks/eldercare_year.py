@@ -131,7 +131,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--registered", type=float, default=0.8, help="share of absences registered"
+        "--registered", type=float, default=1.0, help="share of the absences registered"
     )
     parser.add_argument("--small", action="store_true", help="60 households × 90 days (CI)")
     args = parser.parse_args()

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from minsheng.accounts.models import User
+from minsheng.citizens.masking import mask_phone
 from minsheng.eldercare import ladder, rules
 from minsheng.eldercare.apps import METER, WELFARE
 from minsheng.eldercare.models import (
@@ -361,7 +362,7 @@ def _file(alarm: Alarm, policy: Policy) -> Ticket | None:
     h = alarm.household
     welfare = alarm.kind == Alarm.Kind.WELFARE
     contacts = "；".join(
-        f"{c.order}. {c.name}（{c.relation_note or c.get_relation_display()}）{_masked(c.phone)}"
+        f"{c.order}. {c.name}（{c.relation_note or c.get_relation_display()}）{mask_phone(c.phone)}"
         for c in h.contacts.all()
     )
     kind_label = Alarm.Kind(alarm.kind).label
@@ -393,12 +394,6 @@ def _file(alarm: Alarm, policy: Policy) -> Ticket | None:
     except WorkflowError as error:
         logger.error("alarm %s: the ticket was refused: %s", alarm.pk, error)
         return None
-
-
-def _masked(phone: str) -> str:
-    from minsheng.citizens.masking import mask_phone
-
-    return mask_phone(phone) if phone else ""
 
 
 def _escalate(alarm: Alarm, key: str) -> str:
@@ -589,21 +584,10 @@ def on_ticket_event(sender: Any, ticket: Ticket, event: Any, **kwargs: Any) -> N
         alarm.save(update_fields=["state", "next_step_at"])
         record_event(alarm, "closed", event.at, note=f"工单 {ticket.number} 已办结")
         return
-    outcome = outcome_of(ticket.reply)
+    outcome = rules.outcome_of(ticket.reply)
     alarm.outcome, alarm.visited_at = outcome, event.at
     if alarm.state == Alarm.State.OPEN:
         alarm.state = Alarm.State.ACKNOWLEDGED
     alarm.next_step_at = None
     alarm.save(update_fields=["outcome", "visited_at", "state", "next_step_at"])
     record_event(alarm, "outcome", event.at, by=event.actor_label, note=rules.OUTCOMES[outcome])
-
-
-def outcome_of(reply: str) -> str:
-    """The outcome a reply names ("上门结果：跌倒。…"), else the first label it mentions, else
-    other."""
-    head = reply.split("。")[0]
-    for text in (head, reply):
-        for code, label in rules.OUTCOMES.items():
-            if label in text and code != "other":
-                return code
-    return "other"

@@ -412,3 +412,14 @@ def judge(
         else f
         for f in found
     ]
+
+
+def outcome_of(reply: str) -> str:
+    """The outcome a reply names ("上门结果：跌倒。…"), else the first label it mentions, else
+    other."""
+    head = reply.split("。")[0]
+    for text in (head, reply):
+        for code, label in OUTCOMES.items():
+            if label in text and code != "other":
+                return code
+    return "other"

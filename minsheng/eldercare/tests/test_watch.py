@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from minsheng.eldercare import alarms, readings
+from minsheng.eldercare import alarms, readings, rules
 from minsheng.eldercare.models import (
     Absence,
     Alarm,
@@ -224,8 +224,8 @@ def test_the_outcome_is_the_tickets_reply_and_closing_closes_the_alarm(
     assert (alarm.outcome, alarm.state) == ("fall", "acknowledged")
     assert alarm.ticket.reply.startswith("上门结果：跌倒")
     assert alarm.visited_at is not None
-    assert alarms.outcome_of("上门查看，老人外出不在家，已联系女儿") == "away"
-    assert alarms.outcome_of("无异常") == "other"
+    assert rules.outcome_of("上门查看，老人外出不在家，已联系女儿") == "away"
+    assert rules.outcome_of("无异常") == "other"
 
 
 def test_acknowledgement_stops_the_ladder(elder: Any, feed: Any) -> None:
