@@ -5,6 +5,7 @@ it; Sun works for the water company; Zhou is an administrator. Charlie-style iso
 never see Li's tickets, and the other way round.
 """
 
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -222,9 +223,9 @@ def _fresh_geometry() -> None:
     In production the index is rebuilt when units are added or at most CACHE_SECONDS after an
     edit; a test's rolled-back units can come back with the same ids and counts.
     """
-    from minsheng.triage import queries
-
-    queries._cache.pop("polygons", None)
+    queries = sys.modules.get("minsheng.triage.queries")  # not imported: nothing cached
+    if queries is not None:
+        queries._cache.pop("polygons", None)
 
 
 # --- headless Chromium for the browser tests ------------------------------------------------

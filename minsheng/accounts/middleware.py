@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
@@ -32,6 +34,13 @@ class StaffIdleTimeout:
             if last is None or now - last > NOTE_EVERY_SECONDS:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+@receiver(user_logged_in, dispatch_uid="staff-last-seen")
+def _signed_in(sender: object, request: HttpRequest | None, **kwargs: object) -> None:
+    """The idle time counts from signing in (and the first page writes no session)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = time.time()
 
 
 def _signed_out(request: HttpRequest) -> HttpResponse:

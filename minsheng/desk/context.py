@@ -4,8 +4,10 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from minsheng.accounts.models import User
 from minsheng.desk import worklists
 from minsheng.lib.extensions import declared, resolve
 from minsheng.notifications.queries import unread_count
@@ -22,9 +24,19 @@ class NavItem:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
+    """The menu, built only if the template shows it: fragments and partial pages that do not
+    read `nav_items` cost no query for its links and counts."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    # htmx fragments do not show the menu: they skip its links and counts altogether.
+    if user is None or not user.is_authenticated or request.headers.get("HX-Request"):
         return {}
+    return {
+        "nav_items": SimpleLazyObject(lambda: _items(request, user)),
+        "user_role_label": SimpleLazyObject(lambda: role_label(user)),
+    }
+
+
+def _items(request: HttpRequest, user: User) -> list[NavItem]:
     standing = standing_of(user)
     items: list[tuple[str, str]] = []
     counts: dict[str, int] = {}
@@ -40,8 +52,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((reverse("desk:inbox"), _("本单位工单")))
     if standing.is_centre:
         items.append((reverse("desk:all"), _("全部工单")))
-    # htmx fragments do not show the menu: their requests skip the lists' counts.
-    lists = [] if request.headers.get("HX-Request") else worklists.available(user)
+    lists = worklists.available(user)
     children: dict[str, tuple[NavItem, ...]] = {}
     if lists:
         url = reverse("desk:worklists")
@@ -69,13 +80,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append((reverse("sla:calendar"), _("工作日历")))
         items.append((reverse("admin:index"), _("系统管理")))
     path = request.path
-    return {
-        "nav_items": [
-            NavItem(url, label, path.startswith(url), counts.get(url, 0), children.get(url, ()))
-            for url, label in items
-        ],
-        "user_role_label": role_label(user),
-    }
+    return [
+        NavItem(url, label, path.startswith(url), counts.get(url, 0), children.get(url, ()))
+        for url, label in items
+    ]
 
 
 def resident_links(request: HttpRequest) -> dict[str, object]:
