@@ -45,8 +45,19 @@ SMOKE: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "projects_campaign": (["--small"], ["visits", "visits_per_second", "tickets"]),
-    "eldercare_year": (["--small"], ["households", "recall", "false_alarms_per_household_month"]),
-    "eldercare_ingest": (["--small"], ["meters", "readings_per_second", "tickets"]),
+    "eldercare": (
+        ["--small"],
+        [
+            "incidents",
+            "detected",
+            "recall",
+            "median_detection_hours",
+            "false_alarms_per_household_month",
+            "plain_rule_false_alarms_per_household_month",
+            "alarms_from_missing_data",
+        ],
+    ),
+    "eldercare_ingest": (["--small"], ["readings_per_second", "p99_reading_to_ticket_s", "lost"]),
     "households": (
         ["--small"],
         ["households", "median_days_to_first_measure", "recompute_seconds_1m"],

@@ -5,7 +5,7 @@ volume of 40–150 L, weekends later and seasons a little heavier in summer), re
 absences (family stays 3–10 a year, hospital 0–2), meter faults (silent days), leaks, and
 injected incidents: incapacitation (use stops for hours), a fall in the shower (the flow runs
 on) and death (use stops for good). Deterministic for a seed. Used by the demo's meters and by
-benchmarks/eldercare_year.py.
+benchmarks/eldercare.py.
 """
 
 import math

@@ -1,6 +1,6 @@
 """A simulated year of elders living alone, judged by minsheng's rules and by the plain rule.
 
-    .venv/bin/python benchmarks/eldercare_year.py --households 1000 --days 365
+    .venv/bin/python benchmarks/eldercare.py --households 1000 --days 365
 
 Each household (minsheng.eldercare.simulator) has a daily routine, absences, silent meter days,
 leaks and, for about 6 %, an injected incident (incapacitation, a fall in the shower, death).
