@@ -21,6 +21,11 @@ class Command(BaseCommand):
             "--no-history", action="store_true", help="load units, catalogue and accounts only"
         )
         parser.add_argument(
+            "--no-programmes",
+            action="store_true",
+            help="the demo city only, without the programmes' parts (benchmarks, quick tests)",
+        )
+        parser.add_argument(
             "--now", help="end the history at this time instead of now, e.g. 2026-03-02T10:00+08:00"
         )
 
@@ -40,7 +45,7 @@ class Command(BaseCommand):
             log=lambda line: self.stderr.write(line),
         )
         for programme in programmes():  # each programme's demo, after the city exists
-            if programme.demo:
+            if programme.demo and not options["no_programmes"]:
                 resolve(programme.demo)(
                     now=now or timezone.now(),
                     log=lambda line: self.stderr.write(line),
