@@ -149,10 +149,11 @@ def confidence(
     """How sure the platform is of a new ticket's category and route: the one measure the
     dispatch rules compare with MINSHENG_AUTO_DISPATCH_CONFIDENCE (docs/dispatch.md).
 
-    By who chose the category (`chooser`): "programme", sure; "dispatcher", not at all (batch
-    import waits for a person); "agent", sure when a specific rule — not the 兜底 catch-all —
-    names the unit; "resident" (and other systems), as sure as the classifier agrees with the
-    choice (`agreement`, computed when not given)."""
+    By who chose the category (`chooser`): "programme", sure; "dispatcher", not at all (left for
+    a person); "agent" (the console, and batch import, whose importing agent vouches for the
+    sheet), sure when a specific rule — not the 兜底 catch-all — names the unit; "resident" (and
+    other systems), as sure as the classifier agrees with the choice (`agreement`, computed when
+    not given)."""
     if chooser == "programme":
         return 1.0
     if chooser == "dispatcher":

@@ -231,5 +231,7 @@ def _submission(row: CleanRow) -> door.Request:
         address=row.address,
         place=row.place,
         received_at=row.received_at,  # the sheet's own date
-        chooser="dispatcher",
+        # The centre's agent who imports vouches for the sheet's category as for a call: a
+        # specific rule naming the unit (the street named in the address) dispatches it (#12).
+        chooser="agent",
     )

@@ -307,3 +307,29 @@ def agent_in(db: Any) -> Callable[[Unit], Any]:
         return user
 
     return make
+
+
+def test_a_batch_import_row_naming_its_street_in_the_address_is_dispatched_to_it(
+    agent: Any, fuzhou: dict[str, Unit], street_rules: dict[str, Category], classifier_agrees: None
+) -> None:
+    """说事箱 slips name the street in the address, not in a column of their own."""
+    from minsheng.intake import importing
+    from minsheng.intake.tests.test_importing import _csv
+
+    row = {
+        "来源": "说事箱",
+        "日期": "2026-12-01",
+        "姓名": "林阿姨",
+        "电话": "13905911234",
+        "诉求类型": "投诉",
+        "分类": "CG-RUBBISH",
+        "内容": "垃圾堆放多日无人清运。",
+        "地址": "台江区宁化街道祥坂街",
+    }
+    outcome = importing.import_file(_csv([row]), filename="slips.csv", by=agent)
+    assert not outcome.errors, outcome.errors
+    routing.route_waiting()
+
+    ticket = Ticket.objects.get()
+    assert ticket.place == fuzhou["ninghua"]
+    assert (ticket.status, ticket.unit) == (Status.DISPATCHED, fuzhou["ninghua"])
