@@ -103,7 +103,7 @@ def test_every_page_carries_a_content_security_policy_without_inline_scripts(
     assert "Content-Security-Policy" in Client().get("/m/").headers
 
 
-def test_no_template_has_an_inline_script() -> None:
+def test_no_template_has_an_inline_script_or_handler() -> None:
     """The policy allows scripts only from files: an inline one would silently not run."""
     package = Path(__file__).resolve().parents[2]
     inline = [
@@ -113,3 +113,9 @@ def test_no_template_has_an_inline_script() -> None:
         if "src=" not in tag and "application/json" not in tag
     ]
     assert inline == []
+    handlers = [
+        str(path.relative_to(package))
+        for path in package.rglob("templates/**/*.html")
+        if re.search(r"\son[a-z]+=\"", path.read_text())
+    ]
+    assert handlers == []
