@@ -333,3 +333,25 @@ def test_a_batch_import_row_naming_its_street_in_the_address_is_dispatched_to_it
     ticket = Ticket.objects.get()
     assert ticket.place == fuzhou["ninghua"]
     assert (ticket.status, ticket.unit) == (Status.DISPATCHED, fuzhou["ninghua"])
+
+
+def test_a_residents_phone_request_naming_its_street_is_dispatched_to_it(
+    fuzhou: dict[str, Unit], street_rules: dict[str, Category], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/m/new/ with no map point: the street named in the address routes it, as the classifier
+    agrees with the resident's category."""
+    from minsheng.dispatch import queries as dispatch_queries
+    from minsheng.residents import filing
+
+    monkeypatch.setattr(dispatch_queries.suggest, "agreement", lambda text, category: 0.95)
+    draft = filing.Draft(
+        street_rules["rubbish"],
+        "complaint",
+        "垃圾堆放多日无人清运，气味很大。",
+        address="台江区宁化街道祥坂街",
+    )
+    ticket = filing.file_request(draft, phone="13905911234")
+
+    ticket.refresh_from_db()
+    assert ticket.place == fuzhou["ninghua"]
+    assert (ticket.status, ticket.unit) == (Status.DISPATCHED, fuzhou["ninghua"])
