@@ -102,6 +102,14 @@ def _bureaus(password: str) -> None:
         )
         for role in roles:
             Membership.objects.get_or_create(user=user, unit=Unit.objects.get(code=code), role=role)
+    # Like every department of the demo city, each bureau has its handler account u_<code>.
+    for code in COUNTIES:
+        unit = Unit.objects.get(code=code)
+        if not Membership.objects.filter(unit=unit, role="handler").exists():
+            user, _ = User.objects.get_or_create(
+                username=f"u_{code}", defaults={"first_name": unit.name, "password": hashed}
+            )
+            Membership.objects.get_or_create(user=user, unit=unit, role="handler")
 
 
 def _requests() -> None:

@@ -154,15 +154,14 @@ def test_inspect_offline_then_online_hazard_ticket_recheck(
     page.check(f"input[name=item-{hose.pk}][value=是]")
     page.fill(f"input[name=item-{years.pk}]", "9")
     page.click("#save-visit")
-    page.wait_for_function("document.getElementById('queue-count').textContent === '1'")
+    # Selectors, not wait_for_function: the page's CSP forbids evaluating strings.
+    page.wait_for_selector("#queue-count:text-is('1')")
     assert page.inner_text("#net") == "离线"
     assert Visit.objects.count() == 0
     _shot(page, "05-offline-queued")
 
     context.set_offline(False)
-    page.wait_for_function(
-        "document.getElementById('queue-count').textContent === '0'", timeout=20000
-    )
+    page.wait_for_selector("#queue-count:text-is('0')", timeout=20000)
     page.wait_for_selector("#results li:has-text('软管老化')")
     assert Visit.objects.count() == 1
     hazard = Hazard.objects.get()
