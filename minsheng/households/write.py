@@ -447,6 +447,8 @@ def _answer(step: Step, *, by: User | str, at: datetime) -> None:
     if ticket is None or isinstance(by, str):
         return
     ticket.refresh_from_db()
+    # A timeline never runs ahead of the clock, even for a step dated later (the demo's walks).
+    at = min(at, timezone.now())
     text = f"{step.get_kind_display()}：{'通过' if step.passed else '未通过'}。{step.note}".strip()
     try:
         if ticket.status == Status.DISPATCHED:

@@ -5,11 +5,13 @@ each declaration without naming the programme anywhere.
 """
 
 import threading
+from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from minsheng.accounts import keys
 from minsheng.citizens.masking import NO_CONTACT
@@ -151,5 +153,15 @@ def test_the_worker_runs_steps_and_services(city: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_load_demo_calls_each_programme_demo() -> None:
-    call_command("load_demo", "--no-history", verbosity=0)
+    call_command("load_demo", "--no-history", verbosity=0, stdout=StringIO(), stderr=StringIO())
     assert ("demo", "minsheng-demo") in hooks.CALLS
+    # The programmes' parts keep the demo city's rules: no event ahead of the clock, a handler
+    # account for every handling unit, and timelines that verify.
+    from minsheng.demo import builder
+    from minsheng.orgs.models import Membership, Unit
+    from minsheng.tickets.models import TicketEvent
+
+    assert not TicketEvent.objects.filter(at__gt=timezone.now()).exists()
+    for unit in Unit.objects.filter(kind__in=builder.HANDLING_KINDS):
+        assert Membership.objects.filter(unit=unit, role="handler").exists(), unit.code
+    call_command("verify_timeline", stdout=StringIO())

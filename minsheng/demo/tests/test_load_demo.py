@@ -29,8 +29,10 @@ def row_counts() -> dict[str, int]:
 
 
 def load() -> str:
+    """The demo city and its history; each programme's part is tested by the programme (its
+    tests/test_demo.py) and all of them together by tests/test_extensions.py."""
     out = StringIO()
-    call_command("load_demo", stdout=out, stderr=StringIO())
+    call_command("load_demo", "--no-programmes", stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
