@@ -7,6 +7,7 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import at
 from minsheng.notifications import backends, delivery
@@ -154,8 +155,9 @@ def test_the_daily_digest_is_one_e_mail_per_member_and_idempotent(street_handler
     street_handler.save()
     day = Notification.objects.get(user=street_handler).created_at
     with time_machine.travel(day, tick=False):
-        delivery.enqueue_digests(day.astimezone().date())
-        delivery.enqueue_digests(day.astimezone().date())
+        # The day in Beijing, as the digest counts it (after 16:00 UTC it is already tomorrow).
+        delivery.enqueue_digests(timezone.localdate(day))
+        delivery.enqueue_digests(timezone.localdate(day))
     [digest] = Notification.objects.filter(kind="digest")
     assert digest.email == "li@example.org"
     assert dispatched.number in digest.body
