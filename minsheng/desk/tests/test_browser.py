@@ -25,8 +25,8 @@ def _login(page: Any, base: str, username: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", f"pw-{username}")
-    page.click("form[action$='/login/'] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form[action$='/login/'] button[type=submit]")
     assert "/login/" not in page.url, f"{username} could not log in"
 
 
@@ -64,8 +64,8 @@ def test_the_dispatcher_the_supervisor_and_a_unit_leader_work_from_their_lists(
     assert page.locator(f"{row_select} option").count() > 3
     assert page.input_value(row_select) == str(city["gudong"].pk)  # the suggestion stays chosen
     page.select_option(row_select, str(city["guxi"].pk))
-    page.click(f"#dispatch-{quick.pk} button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the POST's redirect, not the page already loaded
+        page.click(f"#dispatch-{quick.pk} button[type=submit]")
     quick.refresh_from_db()
     assert quick.unit == city["guxi"]
 
@@ -75,8 +75,8 @@ def test_the_dispatcher_the_supervisor_and_a_unit_leader_work_from_their_lists(
     page.wait_for_selector("nav.nav ul.subnav", state="visible")
     assert "待派单2" in "".join(page.inner_text("nav.nav ul.subnav").split())
     _shot(page, "menu-worklists")
-    page.click("nav.nav li.has-sub > a")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("nav.nav li.has-sub > a")
     assert page.inner_text("#list-dispatch .count") == "2"
     rows = page.locator("table.list tbody tr")
     assert urgent.number in rows.nth(0).inner_text()
@@ -91,8 +91,8 @@ def test_the_dispatcher_the_supervisor_and_a_unit_leader_work_from_their_lists(
         ticket.refresh_from_db()
         assert ticket.status == Status.DISPATCHED
         assert ticket.unit == city["gudong"]
-    page.click("text=返回")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=返回")
     assert page.inner_text("#list-dispatch .count") == "0"
 
     # 催办: the supervisor opens the overdue list, counted by unit, and urges with a note.
@@ -127,8 +127,8 @@ def test_the_dispatcher_the_supervisor_and_a_unit_leader_work_from_their_lists(
         noise, by=street_handler, until=noise.resolve_by + timedelta(days=3), reason="需协调物业。"
     )
     _login(page, base, "chen")
-    page.click("nav.nav li.has-sub > a")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("nav.nav li.has-sub > a")
     assert page.inner_text("#list-extensions .count") == "1"
     page.check(f"input[name=tickets][value='{noise.number}']")
     page.select_option("#bulk-action", Action.LEADER_APPROVE_EXTENSION)
