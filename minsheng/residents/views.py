@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minsheng.accounts.forms import client_address
 from minsheng.citizens.masking import mask_phone
 from minsheng.feedback.forms import RatingForm
 from minsheng.feedback.links import read_token
@@ -284,9 +285,7 @@ def _throttle_keys(request: HttpRequest, number: str) -> list[tuple[str, int]]:
     so one person's mistakes never lock out their neighbours.
     """
     token = request.session.setdefault("m_client", secrets.token_urlsafe(12))
-    # Behind a reverse proxy REMOTE_ADDR is the proxy; the deployment names the real header.
-    header = getattr(settings, "MINSHENG_CLIENT_IP_HEADER", "") or "REMOTE_ADDR"
-    ip = request.META.get(header, "").split(",")[0].strip() or "unknown"
+    ip = client_address(request)
     number = ticket_number(number)[:24]
     return [
         (f"m-track:session:{token}", MAX_FAILURES),
