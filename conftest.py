@@ -226,6 +226,7 @@ def _fresh_geometry() -> None:
     queries = sys.modules.get("minsheng.triage.queries")  # not imported: nothing cached
     if queries is not None:
         queries._cache.pop("polygons", None)
+        queries._cache.pop("units", None)
 
 
 # --- headless Chromium for the browser tests ------------------------------------------------

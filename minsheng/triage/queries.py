@@ -8,6 +8,7 @@ import hashlib
 import logging
 import pickle
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from minsheng.triage.training import Bundle, TrainingError, cold_start_bundle, l
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 300
+UNIT_SECONDS = 60
 COLD_CHECK_SECONDS = 10
 LEVEL_OF_KIND: dict[str, int] = {
     Unit.Kind.CITY: gazetteer.CITY,
@@ -49,6 +51,7 @@ def forget_places() -> None:
     """Forget the gazetteer and the polygons (a unit or a place name was saved)."""
     _cache.pop("gazetteer", None)
     _cache.pop("polygons", None)
+    _cache.pop("units", None)
 
 
 @dataclass
@@ -220,6 +223,33 @@ def polygon_index() -> PolygonIndex:
     ]
     index = PolygonIndex(rows, centroids)
     return _cache.setdefault("polygons", (time.monotonic(), stamp, index))[2]
+
+
+def units_where(field: str, values: Iterable[str]) -> dict[str, Unit]:
+    """Units by `code` (active ones) or by `path` (any), without their boundaries: what every
+    new request's place is resolved against. Each is remembered UNIT_SECONDS in this process,
+    so a busy door reads none; a unit saved here is forgotten at once (`forget_places`)."""
+    assert field in ("code", "path")
+    remembered: dict[tuple[str, str], tuple[float, Unit | None]] = _cache.setdefault("units", {})
+    now = time.monotonic()
+    found: dict[str, Unit] = {}
+    missing = []
+    for value in values:
+        hit = remembered.get((field, value))
+        if hit is not None and now - hit[0] < UNIT_SECONDS:
+            if hit[1] is not None:
+                found[value] = hit[1]
+        else:
+            missing.append(value)
+    if missing:
+        read = Unit.objects.defer("boundary").filter(**{f"{field}__in": missing})
+        if field == "code":
+            read = read.filter(is_active=True)
+        fresh = {getattr(u, field): u for u in read}
+        for value in missing:
+            remembered[(field, value)] = (now, fresh.get(value))
+        found.update(fresh)
+    return found
 
 
 def units_by_code(codes: list[str]) -> dict[str, Unit]:
