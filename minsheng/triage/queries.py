@@ -7,6 +7,7 @@ active version; the catalogue; units and places, checked at most every CACHE_SEC
 import hashlib
 import logging
 import pickle
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ LEVEL_OF_KIND: dict[str, int] = {
     Unit.Kind.GRID: gazetteer.GRID,
 }
 _cache: dict[str, Any] = {}
+# Held while the gazetteer or the polygons are built: a cold process under load would
+# otherwise build them once per thread at the same moment.
+_building = threading.RLock()
 _national_cache: dict[str, gazetteer.Gazetteer] = {}  # kept by reset(): it never changes
 
 
@@ -151,8 +155,12 @@ def deployment_gazetteer() -> gazetteer.Gazetteer:
     found = _fresh("gazetteer")
     if found is not None:
         return found
-    stamp = _places_stamp()
-    return _cache.setdefault("gazetteer", (time.monotonic(), stamp, build_gazetteer()))[2]
+    with _building:  # one thread builds it; the others wait and take what it built
+        found = _fresh("gazetteer")
+        if found is not None:
+            return found
+        stamp = _places_stamp()
+        return _cache.setdefault("gazetteer", (time.monotonic(), stamp, build_gazetteer()))[2]
 
 
 def _national(code: str) -> gazetteer.Gazetteer:
@@ -205,6 +213,14 @@ def polygon_index() -> PolygonIndex:
     found = _fresh("polygons")
     if found is not None:
         return found
+    with _building:
+        found = _fresh("polygons")
+        if found is not None:
+            return found
+        return _build_polygons()
+
+
+def _build_polygons() -> PolygonIndex:
     stamp = _places_stamp()
     active = Unit.objects.filter(is_active=True)
     rows = (
