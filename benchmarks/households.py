@@ -36,6 +36,7 @@ Progress goes to stderr; the last stdout line is one JSON object.
 """
 
 import argparse
+import bisect
 import json
 import math
 import os
@@ -189,8 +190,10 @@ def evaluate(households: list[Household], months: int, rng: random.Random) -> di
             onsets.append((i, first))
     ours: dict[int, list[int]] = {}
     naive_rows: list[tuple[int, int, str, float]] = []
+    seen: list[list[float]] = []  # what the platform sees of each month's income
     for i, h in enumerate(households):
         observed = [v * (1 + rng.gauss(0, 0.05)) for v in h.true]
+        seen.append(observed)
         flagged: list[int] = []
         rows_by_month: dict[int, list[tuple[str, float]]] = {}
         for m, feed, amount in h.rows:
@@ -215,33 +218,139 @@ def evaluate(households: list[Household], months: int, rng: random.Random) -> di
         if any(m - 12 <= s <= m and f != "medical" for s, f, _ in households[i].rows)
         or _medical_crossing(households[i], m)
     ]
-    recall_all = _recall(onsets, {i: set(v) for i, v in ours.items()})
-    recall = _recall(shocked, {i: set(v) for i, v in ours.items()})
-    precision = _precision([(i, m) for i, v in ours.items() for m in v], truth, months)
-    best = None
-    for threshold in (20000, 15000, 10000, 8000, 5000, 3000, 2000, 1000, 0):
+    flag_sets = {i: set(v) for i, v in ours.items()}
+    recall_all = _recall(onsets, flag_sets)
+    recall = _recall(shocked, flag_sets)
+    our_flags = [(i, m) for i, v in ours.items() for m in v]
+    precision = _precision(our_flags, truth, months)
+    # The naive push: every department row, medical rows above one amount. Swept from high to
+    # low; "at equal recall" is the highest amount whose recall reaches ours, if any does.
+    sweep = []
+    for threshold in NAIVE_THRESHOLDS:
         pushes = [(i, m) for i, m, f, a in naive_rows if f != "medical" or a > threshold]
-        by_house: dict[int, set[int]] = {}
-        for i, m in pushes:
-            by_house.setdefault(i, set()).add(m)
-        r = _recall(shocked, by_house)
-        best = (threshold, r, _precision(pushes, truth, months), len(pushes))
-        if r >= recall:
-            break
-    assert best is not None
+        r = _recall(shocked, _by_house(pushes))
+        sweep.append((threshold, r, _precision(pushes, truth, months), len(pushes)))
+    reaching = [row for row in sweep if row[1] >= recall]
+    best = reaching[0] if reaching else max(sweep, key=lambda row: (row[1], row[2]))
+    # Equal recall the other way: our flags thinned (whole households, at random) down to the
+    # naive push's best recall; thinning leaves precision unbiased, so this is our precision
+    # at the recall the naive push can reach.
+    ours_at_naive = _thinned_precision(shocked, ours, truth, months, best[1])
+    # A stronger naive push that can reach our recall: the department rows (medical above
+    # one amount) plus a month-end push of every household whose last observed month,
+    # annualised per person, is below one amount (no window, no rule). For each medical amount
+    # the income amount is the lowest whose recall reaches ours; the pair with the best
+    # precision is kept, so the comparison favours the naive push.
+    monthly = _best_monthly(households, seen, naive_rows, shocked, truth, months, recall)
+    naive_eq = best[2] if reaching else None
     return {
         "onsets": len(onsets),
         "shocked_onsets": len(shocked),
         "recall": round(recall, 4),
         "recall_all": round(recall_all, 4),
         "precision": round(precision, 4),
-        "flags": sum(len(v) for v in ours.values()),
+        "flags": len(our_flags),
+        "naive_reaches_recall": bool(reaching),
         "naive_threshold": best[0],
         "naive_recall": round(best[1], 4),
         "naive_precision": round(best[2], 4),
         "naive_pushes": best[3],
+        "naive_sweep": [
+            {"medical_above": t, "recall": round(r, 4), "precision": round(p, 4), "pushes": n}
+            for t, r, p, n in sweep
+        ],
+        "precision_at_naive_recall": round(ours_at_naive, 4),
+        "ratio_at_naive_recall": round(ours_at_naive / best[2], 2) if best[2] else None,
+        "ratio_at_our_recall": round(precision / naive_eq, 2) if naive_eq else None,
+        "naive_monthly_medical_above": monthly[0],
+        "naive_monthly_income_below": monthly[1],
+        "naive_monthly_recall": round(monthly[2], 4),
+        "naive_monthly_precision": round(monthly[3], 4),
+        "naive_monthly_pushes": monthly[4],
+        "ratio_to_monthly": round(precision / monthly[3], 2) if monthly[3] else None,
         "_first_flags": {i: v[0] for i, v in ours.items() if v and not truth[i][0]},
     }
+
+
+NAIVE_THRESHOLDS = (20000, 15000, 10000, 8000, 6000, 5000, 4000, 3000, 2000, 1500, 1000, 0)
+
+
+def _best_monthly(
+    households: list[Household],
+    seen: list[list[float]],
+    naive_rows: list[tuple[int, int, str, float]],
+    shocked: list[tuple[int, int]],
+    truth: list[list[bool]],
+    months: int,
+    target: float,
+) -> tuple[int, int, float, float, int]:
+    """(medical amount, income amount, recall, precision, pushes) of the best naive push with
+    a month-end income threshold that reaches `target` recall."""
+    values: list[tuple[float, bool]] = []  # each household-month's pushed value, and truth
+    value = {}
+    for i, h in enumerate(households):
+        for m in range(1, months):
+            v = seen[i][m - 1] * 12 / h.persons
+            value[(i, m)] = v
+            values.append((v, truth[i][m] or (m + 1 < months and truth[i][m + 1])))
+    values.sort()
+    good_before = [0]
+    for _, good in values:
+        good_before.append(good_before[-1] + good)
+    keys = [v for v, _ in values]
+    best = None
+    for threshold in NAIVE_THRESHOLDS:
+        rows = [(i, m) for i, m, f, a in naive_rows if f != "medical" or a > threshold]
+        pushed = _by_house(rows)
+        # the income amount each onset needs: none if a row already catches it in time
+        needed = sorted(
+            -math.inf
+            if pushed.get(i, set()) & {m, m + 1}
+            else min(value.get((i, m), math.inf), value.get((i, m + 1), math.inf))
+            for i, m in shocked
+        )
+        k = math.ceil(target * len(needed)) - 1
+        if k < 0 or needed[k] == math.inf:
+            continue
+        cut = max(needed[k], 0.0) + 0.01  # pushed when strictly below
+        n = bisect.bisect_left(keys, cut)
+        good = sum(1 for i, m in rows if truth[i][m] or (m + 1 < months and truth[i][m + 1]))
+        pushes = len(rows) + n
+        recall = sum(1 for x in needed if x < cut) / len(needed)
+        candidate = (threshold, round(cut), recall, (good + good_before[n]) / pushes, pushes)
+        if best is None or candidate[3] > best[3]:
+            best = candidate
+    assert best is not None
+    return best
+
+
+def _by_house(pushes: list[tuple[int, int]]) -> dict[int, set[int]]:
+    out: dict[int, set[int]] = {}
+    for i, m in pushes:
+        out.setdefault(i, set()).add(m)
+    return out
+
+
+def _thinned_precision(
+    onsets: list[tuple[int, int]],
+    ours: dict[int, list[int]],
+    truth: list[list[bool]],
+    months: int,
+    target: float,
+) -> float:
+    by_house: dict[int, list[int]] = {}
+    for i, m in onsets:
+        by_house.setdefault(i, []).append(m)
+    order = list(ours)
+    random.Random(17).shuffle(order)
+    hits, kept = 0, []
+    for i in order:
+        flags = set(ours[i])
+        hits += sum(1 for m in by_house.get(i, []) if flags & {m, m + 1})
+        kept += [(i, m) for m in ours[i]]
+        if onsets and hits / len(onsets) >= target:
+            break
+    return _precision(kept, truth, months)
 
 
 def _medical_crossing(h: Household, m: int) -> bool:

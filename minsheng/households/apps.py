@@ -39,3 +39,9 @@ class HouseholdsConfig(ProgrammeConfig):
     panels = (Panel(_("防返贫监测"), "households/panel.html", f"{HERE}.queries.panel"),)
     categories = (STEP_CATEGORY,)
     demo = f"{HERE}.demo.load"
+
+    def ready(self) -> None:
+        from minsheng.households import tracking
+        from minsheng.tickets.signals import event_recorded
+
+        event_recorded.connect(tracking.on_ticket_event, dispatch_uid="households")

@@ -327,3 +327,52 @@ def guess_cause(text: str) -> str:
         if any(word in (text or "") for word in cause.words):
             return cause.code
     return "other"
+
+
+# --- a step answered on the ticket page ----------------------------------------------------
+
+REFUSING_WORDS = ("不通过", "未通过", "不符合", "不予", "不纳入", "不同意")
+TARGET_WORDS = (
+    ("unstable", ("脱贫不稳定",)),
+    ("marginal", ("边缘易致贫", "边缘户")),
+    ("sudden", ("突发严重困难", "突发困难")),
+)
+
+
+@dataclass(frozen=True)
+class ReplyReading:
+    """What a unit's reply on a step's ticket says about the step."""
+
+    passed: bool
+    authorised: bool
+    target: str
+    rigid_resolved: bool | None
+    guarantees: bool | None
+    water: bool | None
+
+
+def _said(text: str, words: Iterable[str]) -> bool:
+    return any(w in text for w in words)
+
+
+def read_reply(text: str) -> ReplyReading:
+    """Read a reply written on the ticket page: refused when it says so (不通过, 不符合 …);
+    authorised when it mentions the signed 授权书; the monitored type and, for elimination's
+    home check, 刚性支出 / 三保障 / 饮水 as kept when named without a negation."""
+    text = text or ""
+    target = next((code for code, words in TARGET_WORDS if _said(text, words)), "")
+
+    def kept(subject: str) -> bool | None:
+        if subject not in text:
+            return None
+        tail = text[text.index(subject) : text.index(subject) + len(subject) + 6]
+        return not _said(tail, ("未", "不", "没有", "尚"))
+
+    return ReplyReading(
+        passed=not _said(text, REFUSING_WORDS),
+        authorised="授权" in text and not _said(text, ("未签", "拒签", "未授权", "不授权")),
+        target=target,
+        rigid_resolved=kept("刚性支出"),
+        guarantees=kept("三保障"),
+        water=kept("饮水"),
+    )

@@ -440,6 +440,12 @@ def complete_step(
     return case
 
 
+@transaction.atomic
+def note_step(step: Step, note: str) -> None:
+    """Keep on an open step why an answer on its ticket could not complete it."""
+    Step.objects.filter(pk=step.pk, done_at__isnull=True).update(note=note[:300])
+
+
 def _answer(step: Step, *, by: User | str, at: datetime) -> None:
     """Answer the step's ticket as the person who did the step (签收 + 答复), when they hold a
     unit role over it; otherwise the unit answers it on the ticket page, as any other ticket."""

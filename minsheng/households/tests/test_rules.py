@@ -267,3 +267,14 @@ def test_causes_from_the_residents_words() -> None:
     assert rules.guess_cause("儿子上大学学费交不起") == "schooling"
     assert rules.guess_cause("厂里裁员失业了") == "job_loss"
     assert rules.guess_cause("说不清") == "other"
+
+
+def test_a_reply_is_read_for_the_outcome_and_the_home_checks_facts() -> None:
+    ok = rules.read_reply("已入户核实，已签承诺授权书，拟纳入突发严重困难户。")
+    assert (ok.passed, ok.authorised, ok.target) == (True, True, "sudden")
+    no = rules.read_reply("经核实收入高于监测线，不符合条件，未通过。")
+    assert (no.passed, no.authorised, no.target) == (False, False, "")
+    assert rules.read_reply("户主拒签授权书").authorised is False
+    facts = rules.read_reply("刚性支出已解决，三保障尚未保持，饮水安全")
+    assert (facts.rigid_resolved, facts.guarantees, facts.water) == (True, False, True)
+    assert rules.read_reply("同意").rigid_resolved is None
