@@ -1,4 +1,5 @@
-"""Back from the loop: a step's ticket answered or closed on the ticket page completes the step.
+"""The steps' tickets in the loop. Back: a step's ticket answered or closed on the ticket page
+completes the step. Ahead: reminders to the unit before a step's own deadline.
 
 The unit that must act may work on the ticket page like on any other ticket. Its reply (答复),
 or the ticket's closing (办结) when nobody replied through the household page, is read by
@@ -11,8 +12,12 @@ reason on the step; the reply itself stands.
 import logging
 from typing import Any
 
+from django.utils import timezone
+
 from minsheng.households import procedure, rules, write
-from minsheng.households.models import HouseholdStatus, Step
+from minsheng.households.models import Case, HouseholdStatus, Step
+from minsheng.notifications import delivery
+from minsheng.sla.deadlines import official_calendar
 from minsheng.tickets.models import Channel, Ticket
 from minsheng.tickets.names import Action
 
@@ -63,3 +68,49 @@ def _default_target(step: Step) -> str:
     if case.household.status == HouseholdStatus.FORMER_POOR:
         return HouseholdStatus.UNSTABLE
     return HouseholdStatus.MARGINAL
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+def remind(limit: int = 500) -> int:
+    """The worker's step: an in-app reminder to the unit of every open step on its last working
+    day or the one before ("soon"), and once more when it has passed ("late"), each once.
+
+    The step's ticket runs on its category's deadline policy (the core sets a ticket's
+    deadline), so the loop's own 催办 does not follow the step's legal date; this does."""
+    today = timezone.localdate()
+    calendar = official_calendar()
+    horizon = calendar.add_workdays(today, 1)[0]
+    sent = 0
+    rows = (
+        Step.objects.filter(
+            done_at__isnull=True,
+            case__state=Case.State.OPEN,
+            ticket__isnull=False,
+            due__lte=horizon,
+        )
+        .select_related("ticket__unit", "case__household")
+        .order_by("due", "pk")[:limit]
+    )
+    for step in rows:
+        kind = procedure.reminder(step.due, today, calendar)
+        ticket = step.ticket
+        if not kind or ticket is None or ticket.unit is None:
+            continue
+        when = "已超过时限" if kind == "late" else "即将到期"
+        body = (
+            f"防返贫{step.case.get_kind_display()}“{step.get_kind_display()}”"
+            f"（户编号 {step.case.household.code}）{when}，时限 {step.due:%Y-%m-%d}。"
+        )
+        sent += delivery.enqueue(
+            delivery.to_unit(
+                ticket.unit,
+                kind="households_step_due",
+                body=body,
+                key=f"households-step-{step.pk}-{kind}",
+                url=ticket.get_absolute_url(),
+                number=ticket.number,
+            )
+        )
+    return sent

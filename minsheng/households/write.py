@@ -325,8 +325,16 @@ def open_elimination(household: Household, *, by: User | str, at: datetime | Non
 
 
 def _start_step(case: Case, kind: str, *, at: datetime) -> Step:
-    due = procedure.Due(case.home_check_due, case.decision_due, False)
-    step = Step.objects.create(case=case, kind=kind, due=procedure.due_of(kind, due), started_at=at)
+    limits = procedure.Due(case.home_check_due, case.decision_due, False)
+    params = queries.params_for(case.household, at.year)
+    due = procedure.step_due(
+        kind,
+        timezone.localdate(at),
+        limits,
+        official_calendar(),
+        notice_days=params.notice_days,
+    )
+    step = Step.objects.create(case=case, kind=kind, due=due, started_at=at)
     step.ticket = _file(step)
     step.save(update_fields=["ticket"])
     return step

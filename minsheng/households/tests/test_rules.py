@@ -131,6 +131,33 @@ def test_gansu_deadlines_on_the_working_day_calendar() -> None:
     assert hainan.decision == date(2026, 10, 30)
 
 
+def test_each_step_has_its_own_deadline_within_the_decision_date() -> None:
+    due = procedure.deadlines(date(2026, 9, 28), CAL, home_check_workdays=5, decision_workdays=15)
+
+    def step(kind: str, started: date) -> date:
+        return procedure.step_due(kind, started, due, CAL, notice_days=5)
+
+    assert step(procedure.HOME_CHECK, date(2026, 9, 28)) == date(2026, 10, 10)
+    # data check started Friday 10-09: two working days are Saturday 10-10 and Monday 10-12
+    assert step(procedure.DATA_CHECK, date(2026, 10, 9)) == date(2026, 10, 12)
+    assert step(procedure.VILLAGE_REVIEW, date(2026, 10, 12)) == date(2026, 10, 15)
+    # a notice put up Tuesday 10-13 runs to Sunday 10-18; it is due the next working day
+    assert step(procedure.NOTICE, date(2026, 10, 13)) == date(2026, 10, 19)
+    # never beyond the decision date (10-23) ...
+    assert step(procedure.COUNTY_APPROVAL, date(2026, 10, 22)) == date(2026, 10, 23)
+    # ... but a notice started too late is due when it can end, not before
+    assert step(procedure.NOTICE, date(2026, 10, 21)) == date(2026, 10, 26)
+
+
+def test_a_step_is_reminded_on_its_last_two_working_days_and_when_late() -> None:
+    due = date(2026, 10, 12)  # a Monday; Saturday 10-10 is a working day
+    assert procedure.reminder(due, date(2026, 10, 9), CAL) == ""
+    assert procedure.reminder(due, date(2026, 10, 10), CAL) == "soon"
+    assert procedure.reminder(due, date(2026, 10, 11), CAL) == "soon"
+    assert procedure.reminder(due, date(2026, 10, 12), CAL) == "soon"
+    assert procedure.reminder(due, date(2026, 10, 13), CAL) == "late"
+
+
 def test_steps_in_order_with_authorisation_and_notice() -> None:
     assert procedure.next_step(procedure.IDENTIFY, []) == procedure.HOME_CHECK
     assert procedure.next_step(procedure.IDENTIFY, ["home_check"]) == procedure.DATA_CHECK

@@ -11,6 +11,7 @@ from django.urls import reverse
 from conftest import at
 from minsheng.households import procedure, write
 from minsheng.households.models import Case, HouseholdStatus, Step
+from minsheng.households.tests.conftest import make_id
 from minsheng.notifications.models import Notification
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Status
@@ -130,3 +131,28 @@ def test_replies_walk_a_case_to_approval(registered: dict[str, Any], cadre: Any)
     assert case.state == Case.State.APPROVED
     assert h1.status == HouseholdStatus.UNSTABLE  # a former-poor household, no type named
     assert case.steps.count() == 6
+
+
+def test_the_village_is_reminded_before_a_step_is_due_and_when_it_is_late(
+    registered: dict[str, Any],
+) -> None:
+    from minsheng.accounts.models import User
+    from minsheng.households import tracking
+    from minsheng.orgs.models import Membership
+
+    village_cadre = User.objects.create_user(username="lin", password="pw-lin")
+    Membership.objects.create(user=village_cadre, unit=registered["a"], role="handler")
+    case = _opened(registered["h1"])
+    home = case.steps.get()
+    assert home.due.isoformat() == "2026-03-09"  # Monday 2 March + 5 working days
+    with time_machine.travel(at(2026, 3, 5, 9), tick=False):
+        assert tracking.remind() == 0
+    with time_machine.travel(at(2026, 3, 6, 9), tick=False):  # Friday: Monday is the last day
+        assert tracking.remind() == 1
+        tracking.remind()  # once only
+    with time_machine.travel(at(2026, 3, 10, 9), tick=False):
+        tracking.remind()
+    notes = Notification.objects.filter(kind="households_step_due", user=village_cadre)
+    assert [("超过" in n.body) for n in notes.order_by("pk")] == [False, True]
+    assert all(n.ticket_number == home.ticket.number for n in notes)
+    assert all(make_id(1) not in n.body for n in notes)
