@@ -59,6 +59,24 @@ def accounts_for(household: Household, today: date, params: rules.Params) -> rul
     return rules.accounts(months_of(household), persons(household), start, end)
 
 
+def calculator(household: Household, today: date) -> dict[str, Any]:
+    """What the calculator page shows: the window's accounts under the household's parameters
+    and the last 24 months entered, each with its net and annualised per-capita income."""
+    params = params_for(household, today.year)
+    n = persons(household)
+    rows = sorted(months_of(household), key=lambda m: m.month, reverse=True)[:24]
+    return {
+        "params": params,
+        "line": params.line(),
+        "persons": n,
+        "acc": accounts_for(household, today, params),
+        "months": [
+            {"m": m, "net": m.net, "per_capita": (m.net * 12 / n).quantize(Decimal("0.01"))}
+            for m in rows
+        ],
+    }
+
+
 def monthly_per_capita(household: Household, today: date, months: int) -> list[Decimal]:
     """Annualised per-capita net income of each of the last `months` full months present."""
     n = persons(household)

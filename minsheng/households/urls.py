@@ -12,6 +12,7 @@ urlpatterns = [
     path("clues/new/", views.new_clue, name="new_clue"),
     path("h/<int:pk>/", views.household, name="household"),
     path("h/<int:pk>/identity/", views.identity, name="identity"),
+    path("h/<int:pk>/accounts/", views.accounts, name="accounts"),
     path("h/<int:pk>/measures/", views.add_measure, name="add_measure"),
     path("h/<int:pk>/payments/", views.add_payment, name="add_payment"),
     path("h/<int:pk>/eliminate/", views.eliminate, name="eliminate"),

@@ -153,6 +153,23 @@ def household(request: Request, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def accounts(request: Request, pk: int) -> HttpResponse:
+    """The income and expense calculator: the months entered, one month added or corrected."""
+    h = _household(request, pk)
+    today = timezone.localdate()
+    form = forms.MonthForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        month = rules.Month(**{f: data[f] for f in rules.Month.__dataclass_fields__})
+        write.save_months(h, [month])
+        messages.success(request, _("已保存 %(month)s 的收支") % {"month": f"{month.month:%Y-%m}"})
+        return redirect("households:accounts", pk=h.pk)
+    context = {"h": h, "form": form, **queries.calculator(h, today)}
+    return render(request, "households/accounts.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def identity(request: Request, pk: int) -> HttpResponse:
     """The one screen with full ID numbers: shown after a reason is given, each reveal recorded."""
     h = _household(request, pk)

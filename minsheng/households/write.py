@@ -121,6 +121,21 @@ def _set_status(
     household.refresh_from_db(fields=["status"])
 
 
+@dataclass
+class MonthsIn:
+    household: Household
+    months: list[rules.Month] = field(default_factory=list)
+
+
+@transaction.atomic
+def save_accounts(batches: list[MonthsIn], *, by: User | str) -> int:
+    """Monthly accounts of many households (a file: all or none); a month entered is replaced."""
+    for batch in batches:
+        save_months(batch.household, batch.months)
+    logger.info("monthly accounts saved by %s: %d households", _who(by), len(batches))
+    return sum(len(b.months) for b in batches)
+
+
 @transaction.atomic
 def save_months(household: Household, months: list[rules.Month]) -> None:
     for m in months:
