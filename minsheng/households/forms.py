@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.households import rules
 from minsheng.households.catalogue import MEASURE_CHOICES, PAYMENT_CHOICES
-from minsheng.households.models import MONITORED, HouseholdStatus
+from minsheng.households.models import MONITORED, HouseholdStatus, Parameters
 
 _MONEY: dict[str, Any] = {
     "min_value": 0,
@@ -130,6 +130,40 @@ class MonthForm(forms.Form):
             if name != "month" and data.get(name) is None and name in self.fields:
                 data[name] = Decimal(0)
         return data
+
+
+PARAM_FIELDS = tuple(rules.Params.__dataclass_fields__)
+
+
+class ParamsForm(forms.ModelForm):
+    """A jurisdiction's parameters for one year; the rules' checks run in `clean`."""
+
+    class Meta:
+        model = Parameters
+        fields = ["jurisdiction", "year", *(f for f in PARAM_FIELDS if f != "year")]
+
+    def __init__(self, *args: Any, jurisdictions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["jurisdiction"]
+        field.queryset = jurisdictions
+        field.label = "适用范围"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        values = {f: data.get(f) for f in rules.Params.__dataclass_fields__}
+        values["medical_mode"] = values["medical_mode"] or ""
+        problems = rules.params_problems(rules.Params(**values))
+        for problem in problems:
+            self.add_error(None, problem)
+        return data
+
+    def as_params(self) -> rules.Params:
+        data = self.cleaned_data
+        values = {f: data.get(f) for f in rules.Params.__dataclass_fields__}
+        values["medical_mode"] = values["medical_mode"] or ""
+        return rules.Params(**values)
 
 
 class RevealForm(forms.Form):

@@ -376,3 +376,38 @@ def read_reply(text: str) -> ReplyReading:
         guarantees=kept("三保障"),
         water=kept("饮水"),
     )
+
+
+# --- parameters set by a county ---------------------------------------------------------------
+
+MIN_NOTICE_DAYS = 5  # 永城: the public notice runs at least 5 days
+MIN_STABLE_MONTHS = 6  # B7: income stable at least six months
+
+
+def params_problems(p: Params) -> list[str]:
+    """Why a jurisdiction's parameters cannot be saved ([] when they can)."""
+    problems = []
+    dibao = (p.dibao_monthly is not None, p.dibao_factor is not None)
+    if p.line_fixed is not None and any(dibao):
+        problems.append("监测线填写固定金额或“倍数 × 低保 × 12”，二选一")
+    elif dibao[0] != dibao[1]:
+        problems.append("按低保计算监测线时，低保标准和倍数都要填写")
+    amounts = (p.line_fixed, p.dibao_monthly, p.dibao_factor, p.province_rural_income)
+    if any(v is not None and v <= 0 for v in amounts):
+        problems.append("金额和倍数须大于 0")
+    if p.medical_mode:
+        values = [v for v in (p.medical_low, p.medical_general) if v is not None]
+        if not values or any(v <= 0 for v in values):
+            problems.append("设置医疗自付预警时，至少填写一个大于 0 的阈值")
+        if p.medical_mode == MEDICAL_SHARE:
+            if p.province_rural_income is None:
+                problems.append("按比例设置医疗预警时，须填写全省上年农村居民人均可支配收入")
+            if any(v > 10 for v in values):
+                problems.append("按比例设置医疗预警时，阈值填写比例（如 0.5 表示 50%）")
+    if p.home_check_workdays < 1 or p.decision_workdays < p.home_check_workdays:
+        problems.append("认定时限不能短于入户核实时限，且均至少 1 个工作日")
+    if p.notice_days < MIN_NOTICE_DAYS:
+        problems.append(f"公示不少于 {MIN_NOTICE_DAYS} 天")
+    if p.stable_months < MIN_STABLE_MONTHS:
+        problems.append(f"收入稳定期不少于 {MIN_STABLE_MONTHS} 个月")
+    return problems

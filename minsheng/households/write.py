@@ -26,6 +26,7 @@ from minsheng.households.models import (
     Measure,
     Member,
     MonthAccount,
+    Parameters,
     Payment,
     StatusEvent,
     Step,
@@ -144,6 +145,20 @@ def save_months(household: Household, months: list[rules.Month]) -> None:
             month=m.month,
             defaults={f: getattr(m, f) for f in rules.Month.__dataclass_fields__ if f != "month"},
         )
+
+
+@transaction.atomic
+def save_parameters(jurisdiction: Unit, params: rules.Params, *, by: User | str) -> Parameters:
+    """Create or replace a jurisdiction's parameters for one year, after the rules' checks."""
+    problems = rules.params_problems(params)
+    if problems:
+        raise Refused("；".join(problems))
+    fields = {f: getattr(params, f) for f in rules.Params.__dataclass_fields__ if f != "year"}
+    row, _ = Parameters.objects.update_or_create(
+        jurisdiction=jurisdiction, year=params.year, defaults=fields
+    )
+    logger.info("parameters %s %s saved by %s", jurisdiction.code, params.year, _who(by))
+    return row
 
 
 @transaction.atomic

@@ -305,3 +305,25 @@ def test_a_reply_is_read_for_the_outcome_and_the_home_checks_facts() -> None:
     facts = rules.read_reply("刚性支出已解决，三保障尚未保持，饮水安全")
     assert (facts.rigid_resolved, facts.guarantees, facts.water) == (True, False, True)
     assert rules.read_reply("同意").rigid_resolved is None
+
+
+def test_a_countys_parameters_are_checked_before_they_are_saved() -> None:
+    from dataclasses import replace
+
+    for preset in (GANSU_2024, DEHUA_2024, YANGYUAN_2022, XIAN_2025):
+        assert rules.params_problems(preset) == []
+    both = replace(DEHUA_2024, line_fixed=D(7800))
+    assert rules.params_problems(both) == ["监测线填写固定金额或“倍数 × 低保 × 12”，二选一"]
+    half = replace(DEHUA_2024, dibao_factor=None)
+    assert rules.params_problems(half) == ["按低保计算监测线时，低保标准和倍数都要填写"]
+    share = replace(YANGYUAN_2022, province_rural_income=None, medical_low=D(9000))
+    assert rules.params_problems(share) == [
+        "按比例设置医疗预警时，须填写全省上年农村居民人均可支配收入",
+        "按比例设置医疗预警时，阈值填写比例（如 0.5 表示 50%）",
+    ]
+    short = replace(GANSU_2024, notice_days=3, stable_months=3, decision_workdays=4)
+    assert rules.params_problems(short) == [
+        "认定时限不能短于入户核实时限，且均至少 1 个工作日",
+        "公示不少于 5 天",
+        "收入稳定期不少于 6 个月",
+    ]
