@@ -152,16 +152,17 @@ class ParamsForm(forms.ModelForm):
         data = super().clean() or {}
         if self.errors:
             return data
-        values = {f: data.get(f) for f in rules.Params.__dataclass_fields__}
-        values["medical_mode"] = values["medical_mode"] or ""
-        problems = rules.params_problems(rules.Params(**values))
+        problems = rules.params_problems(self._params(data))
         for problem in problems:
             self.add_error(None, problem)
         return data
 
     def as_params(self) -> rules.Params:
-        data = self.cleaned_data
-        values = {f: data.get(f) for f in rules.Params.__dataclass_fields__}
+        return self._params(self.cleaned_data)
+
+    @staticmethod
+    def _params(data: dict[str, Any]) -> rules.Params:
+        values: dict[str, Any] = {f: data.get(f) for f in PARAM_FIELDS}
         values["medical_mode"] = values["medical_mode"] or ""
         return rules.Params(**values)
 
