@@ -17,17 +17,30 @@ The simulation (docs/households.md, "Figures"), seeded and reproducible:
 - the platform sees incomes a month late and with ±5 % error, plus the feed rows. Each feed
   row is a clue evaluated at once by `minsheng.households.rules.flags` on the observed
   accounts with the row's loss applied; every month end all households are recomputed;
-- the naive push flags every feed row, with medical rows above a fixed amount; that amount is
-  the highest of 0…20,000 whose recall reaches the rules' recall ("at equal recall");
+- the naive push (the issue's "single-threshold push on the same feeds") pushes every
+  department row, medical rows above one amount. It is swept over 0…20,000 yuan; "at equal
+  recall" is the highest amount whose recall reaches ours. None does (it has no month-end
+  recomputation), so it is also compared at its own best recall, with our flags thinned at
+  random (whole households) down to that recall (`precision_at_naive_recall`), and at every
+  point of the sweep (`naive_sweep[].ours_at_this_recall`);
+- a stronger naive push that can reach our recall (`naive_monthly_*`): the same rows plus a
+  month-end push of every household whose last observed month, annualised per person, is
+  below one amount; both amounts are chosen on the same data to give the best precision at
+  our recall, which favours it;
 - recall counts the households whose first at-risk month follows a shock (a feed row in the
   12 months before, or the medical threshold crossed) and that are flagged in that month or the
   next (one monthly feed cycle); `recall_all` also counts households that drifted below the
   line through income noise alone, which no department feed reports;
   precision is the share of flags whose household is at risk at the flag or within a month;
-- cadre workforce: one township per 500 households, 2 home checks per township-day; the first
-  measure follows the home check (green channel: at once) or the decision 10 working days after
-  it. Households at risk from the first month are the existing monitored stock, not new
-  discoveries, and are left out of the median;
+- days from the clue to the first measure (`timeliness`, `days_to_measure`): each step of
+  identification goes through `procedure.step_due` on a weekday calendar; a unit acts the next
+  working day with probability 0.5, else when reminded (the working day before the step's
+  deadline); home checks 2 per township per working day, one township per 500 households; the
+  first measure on the day of the county's approval, or at the home check on the green
+  channel. Also given: every unit prompt, every unit waiting for the reminder, and the former
+  procedure (every later step due on the decision date, chased only on the ticket's 7-day
+  policy). Households at risk from the first month are the existing monitored stock and are
+  left out;
 - `recompute_seconds_1m`: `rules.accounts` + `rules.flags` for --recompute households (default
   one million), timed, scaled to 1 M if fewer;
 - `clue_to_flag_ms`: with a PostgreSQL server, `households.write.add_clue` end to end (clue →
@@ -257,7 +270,15 @@ def evaluate(households: list[Household], months: int, rng: random.Random) -> di
         "naive_precision": round(best[2], 4),
         "naive_pushes": best[3],
         "naive_sweep": [
-            {"medical_above": t, "recall": round(r, 4), "precision": round(p, 4), "pushes": n}
+            {
+                "medical_above": t,
+                "recall": round(r, 4),
+                "precision": round(p, 4),
+                "pushes": n,
+                "ours_at_this_recall": round(
+                    _thinned_precision(shocked, ours, truth, months, r), 4
+                ),
+            }
             for t, r, p, n in sweep
         ],
         "precision_at_naive_recall": round(ours_at_naive, 4),
