@@ -6,6 +6,7 @@ never see Li's tickets, and the other way round.
 """
 
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -214,6 +215,14 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
     request.getfixturevalue("transactional_db")
     for name in ("0002_seed_policies_and_calendar", "0004_seed_reopen_deadlines"):
         importlib.import_module(f"minsheng.sla.migrations.{name}").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _own_anchor_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test seals its timelines in a file of its own (tickets.anchors): an anchor of
+    another test's rolled-back events would not verify here."""
+    base = tmp_path_factory.getbasetemp()
+    settings.MINSHENG_ANCHOR_FILE = str(base / f"anchors-{uuid.uuid4().hex}.jsonl")
 
 
 @pytest.fixture(autouse=True)
