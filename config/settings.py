@@ -229,9 +229,10 @@ MINSHENG_INTAKE_BATCH = env_int("MINSHENG_INTAKE_BATCH", 32)
 # The timelines' hash chain is keyed with a secret the database does not hold (by default
 # derived from the secret key: changing either makes every timeline fail verify_timeline), and
 # sealed at intervals by a keyed root appended to a file outside the database (tickets.anchors).
-MINSHENG_CHAIN_KEY = env_secret("MINSHENG_CHAIN_KEY") or hmac.new(
-    SECRET_KEY.encode(), b"minsheng timeline chain", hashlib.sha256
-).hexdigest()
+MINSHENG_CHAIN_KEY = (
+    env_secret("MINSHENG_CHAIN_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"minsheng timeline chain", hashlib.sha256).hexdigest()
+)
 MINSHENG_ANCHOR_FILE = env("MINSHENG_ANCHOR_FILE", str(BASE_DIR / "var" / "timeline-anchors.jsonl"))
 MINSHENG_ANCHOR_HOURS = env_int("MINSHENG_ANCHOR_HOURS", 24)
 MINSHENG_TILE_URL = env("MINSHENG_TILE_URL")

@@ -15,8 +15,8 @@ from django.utils import timezone
 from minsheng.tickets import anchors, chain, workflow
 from minsheng.tickets.models import TicketEvent
 from minsheng.tickets.tests.test_timeline import _events, _verify
-from minsheng.tickets.tests.test_timeline import another as another  # noqa: F401 - fixture
-from minsheng.tickets.tests.test_timeline import closed as closed  # noqa: F401 - fixture
+from minsheng.tickets.tests.test_timeline import another as another
+from minsheng.tickets.tests.test_timeline import closed as closed
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +155,8 @@ def test_the_worker_step_anchors_only_when_due(closed, make_ticket, agent, setti
     assert anchors.anchor_due() is None  # within MINSHENG_ANCHOR_HOURS
     settings.MINSHENG_ANCHOR_HOURS = 0
     line = anchors.anchor_due()
-    assert line is not None and line.events == len(_events(ticket))
+    assert line is not None
+    assert line.events == len(_events(ticket))
     assert len(anchors.read()) == 2
 
 
