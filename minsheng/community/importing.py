@@ -112,7 +112,7 @@ def _community(row: dict[str, str], seen: dict[str, Any]) -> Unit:
     unit = seen["units"].get(code)
     if unit is None or unit.kind not in (Unit.Kind.COMMUNITY, Unit.Kind.VILLAGE):
         raise RuleError(f"社区编码“{code}”不是系统中的社区（村）。")
-    return unit  # type: ignore[no-any-return]
+    return unit
 
 
 def _grid(row: dict[str, str], seen: dict[str, Any], community: Unit) -> Unit | None:
@@ -122,7 +122,7 @@ def _grid(row: dict[str, str], seen: dict[str, Any], community: Unit) -> Unit | 
     unit = seen["units"].get(code)
     if unit is None or unit.kind != Unit.Kind.GRID or unit.parent_id != community.pk:
         raise RuleError(f"网格编码“{code}”不是{community.name}的网格。")
-    return unit  # type: ignore[no-any-return]
+    return unit
 
 
 def _unique(seen: dict[str, Any], key: str, label: str) -> None:
@@ -160,7 +160,7 @@ def _building(row: dict[str, str], seen: dict[str, Any]) -> Callable[[], None]:
     return write
 
 
-ROLES = {label: value for value, label in Head.Role.choices}
+ROLES = {str(label): str(value) for value, label in Head.Role.choices}
 
 
 def _head(row: dict[str, str], seen: dict[str, Any]) -> Callable[[], None]:
@@ -216,7 +216,7 @@ def _head(row: dict[str, str], seen: dict[str, Any]) -> Callable[[], None]:
     return write
 
 
-KINDS = {label: value for value, label in Station.Kind.choices}
+KINDS = {str(label): str(value) for value, label in Station.Kind.choices}
 
 
 def _station(row: dict[str, str], seen: dict[str, Any]) -> Callable[[], None]:

@@ -62,6 +62,13 @@ def level_unit(linkage: Linkage, level: str) -> Unit | None:
     return None
 
 
+def works_at(user: User, linkage: Linkage) -> bool:
+    """Whether the user is a member of the unit at the linkage's level (only that level may
+    say it cannot solve it; a unit above waits for its turn)."""
+    unit = level_unit(linkage, linkage.level)
+    return unit is not None and unit.path in standing_of(user).unit_roles
+
+
 def person_at(unit: Unit | None) -> User | None:
     """Who takes the request at a staff level: the unit's first handler (else its leader)."""
     if unit is None:
@@ -197,8 +204,7 @@ def cannot(linkage: Linkage, *, by: User, reason: str, at: datetime | None = Non
         linkage = Linkage.objects.select_for_update().select_related("ticket").get(pk=linkage.pk)
         if linkage.state != Linkage.State.OPEN:
             raise rules.RuleError("联动已结束。")
-        unit = level_unit(linkage, linkage.level)
-        if unit is None or not standing_of(by).roles_over([unit]):
+        if not works_at(by, linkage):
             raise rules.RuleError(
                 f"这件事现在由{R.LEVEL_NAMES[linkage.level]}办理，您不能替它上交。"
             )

@@ -123,6 +123,9 @@ class Duty(models.Model):
         verbose_name_plural = "值班"
         ordering = ["head_id", "weekday", "starts"]
 
+    def __str__(self) -> str:
+        return f"{self.head.name} {self.label}"
+
     @property
     def label(self) -> str:
         return f"周{'一二三四五六日'[self.weekday]} {self.starts:%H:%M}-{self.ends:%H:%M}"
@@ -144,6 +147,9 @@ class Invitation(models.Model):
     code_tries = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"邀请 {self.head.name}"
+
 
 class HeadSession(models.Model):
     """A head's phone session, tied to the head's role and area; revocable."""
@@ -155,6 +161,9 @@ class HeadSession(models.Model):
     created_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.head.name} 的手机登录"
 
 
 class Linkage(models.Model):
@@ -202,6 +211,9 @@ class Linkage(models.Model):
         verbose_name_plural = "五方联动"
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"五方联动 {self.ticket_id}"
+
 
 class Handover(models.Model):
     """One hand-over between levels of a linkage."""
@@ -222,6 +234,9 @@ class Handover(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_level}→{self.to_level}"
 
 
 class Leader(models.Model):
@@ -286,6 +301,9 @@ class Visit(models.Model):
     class Meta:
         ordering = ["-visited_on", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.pairing} {self.visited_on}"
+
 
 class Problem(models.Model):
     """A problem found on a visit; always a ticket with the leader's name on it."""
@@ -293,6 +311,9 @@ class Problem(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="problems")
     text = models.CharField("问题", max_length=500)
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class Station(models.Model):
@@ -342,6 +363,9 @@ class Slip(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
 
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.at:%Y-%m-%d}"
+
 
 class Meeting(models.Model):
     """A consultation meeting (院坝协商会)."""
@@ -369,6 +393,9 @@ class Meeting(models.Model):
         verbose_name_plural = "院坝协商会"
         ordering = ["-held_at"]
 
+    def __str__(self) -> str:
+        return self.topic
+
 
 class Resolution(models.Model):
     """A resolution of a meeting: an owner, a deadline and its ticket."""
@@ -385,3 +412,6 @@ class Resolution(models.Model):
 
     class Meta:
         ordering = ["meeting_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -213,7 +213,7 @@ def report(head: Head, data: Report, *, at: datetime | None = None) -> Linkage:
         return links.start(
             links.Origin(
                 community=community,
-                grid=Unit.objects.filter(pk=b.grid_id).first(),
+                grid=Unit.objects.filter(pk=b.grid_id).first() if b.grid_id else None,
                 building=b,
                 stairwell=data.stairwell,
                 room=room,

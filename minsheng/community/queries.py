@@ -123,10 +123,9 @@ def leaders_for(user: User) -> QuerySet[Leader]:
 
 def may_act_on(user: User, linkage: Linkage) -> bool:
     """Whether the user works at the level the linkage is at now (to say it cannot)."""
-    from minsheng.community.linkage import level_unit
+    from minsheng.community.linkage import works_at
 
-    unit = level_unit(linkage, linkage.level)
-    return unit is not None and bool(standing_of(user).roles_over([unit]))
+    return works_at(user, linkage)
 
 
 # --- stations ---------------------------------------------------------------------------------
@@ -193,9 +192,9 @@ def visits_due(leaders: QuerySet[Leader], today: date) -> list[Due]:
         .annotate(last=Max("visits__visited_on"))
     )
     out = [
-        Due(p, p.leader, p.last, d, rules.visit_state(d, today))  # type: ignore[attr-defined]
+        Due(p, p.leader, p.last, d, rules.visit_state(d, today))
         for p in pairings
-        for d in [rules.next_visit(p.since, p.last, p.leader.every_days)]  # type: ignore[attr-defined]
+        for d in [rules.next_visit(p.since, p.last, p.leader.every_days)]
     ]
     out.sort(key=lambda row: (row.due, row.leader.name))
     return out

@@ -125,7 +125,7 @@ def head(request: HttpRequest) -> HttpResponse:
                 return redirect("community_m:head")
         else:
             for problems in form.errors.values():
-                messages.error(request, "；".join(problems))
+                messages.error(request, "；".join(str(p) for p in problems))
     return render(
         request,
         "community/m_head.html",

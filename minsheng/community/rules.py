@@ -16,7 +16,7 @@ LEVEL_NAMES = {
     COMMUNITY: "社区",
     STREET: "街道部门",
 }
-LEVEL_CHOICES = [(k, v) for k, v in LEVEL_NAMES.items()]
+LEVEL_CHOICES = list(LEVEL_NAMES.items())
 # How long each level has before the request moves up by itself (hours, on the wall clock:
 # small matters in a building do not wait for working days).
 LEVEL_HOURS = {STEWARD: 2, GRID: 4, COMMUNITY: 24, STREET: 48}
