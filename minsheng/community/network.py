@@ -403,7 +403,9 @@ def record_outcome(
     by = Actor(label=f"院坝协商会（{meeting.convenor}）"[:60], kind="system")
     made = []
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        caller, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.state != Meeting.State.PLANNED:
+            raise RuleError("会议纪要已经记录过。")
         meeting.minutes, meeting.state = minutes, Meeting.State.HELD
         meeting.save(update_fields=["minutes", "state"])
         for d in decisions:
@@ -435,10 +437,15 @@ def record_outcome(
                     ticket=ticket,
                 )
             )
+        caller.minutes, caller.state = meeting.minutes, meeting.state
     return made
 
 
 def publish(meeting: Meeting) -> None:
-    if meeting.state != Meeting.State.HELD:
-        raise RuleError("会议记录纪要后才能公开。")
-    Meeting.objects.filter(pk=meeting.pk).update(state=Meeting.State.PUBLISHED)
+    """Show the outcome on the community's public page."""
+    with transaction.atomic():
+        fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if fresh.state != Meeting.State.HELD:
+            raise RuleError("会议记录纪要后才能公开。")
+        fresh.state = meeting.state = Meeting.State.PUBLISHED
+        fresh.save(update_fields=["state"])
