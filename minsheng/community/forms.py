@@ -59,7 +59,7 @@ class CannotForm(forms.Form):
 class VisitForm(forms.Form):
     pairing = forms.ModelChoiceField(queryset=Pairing.objects.none(), label=_("结对住户"))
     visited_on = forms.DateField(
-        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     people_met = forms.CharField(label=_("见到的人"), max_length=200)
     notes = forms.CharField(
@@ -100,7 +100,8 @@ class MeetingForm(forms.Form):
     topic = forms.CharField(label=_("议题"), max_length=200)
     place = forms.CharField(label=_("地点"), max_length=200)
     held_at = forms.DateTimeField(
-        label=_("时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     convenor = forms.CharField(label=_("召集人"), max_length=60)
     participants = forms.CharField(
@@ -135,7 +136,9 @@ class OutcomeForm(forms.Form):
                 queryset=owners, label=_("责任单位"), required=False
             )
             self.fields[f"deadline{i}"] = forms.DateField(
-                label=_("完成时限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("完成时限"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
 
     def clean(self) -> dict[str, Any]:

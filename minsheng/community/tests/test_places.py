@@ -58,7 +58,10 @@ def test_visits_due_and_a_problem_becomes_a_ticket_with_the_leader_name(
 ) -> None:
     today = timezone.localdate()
     due = queries.visits_due(Leader.objects.all(), today)
-    assert [(d.pairing.household, d.state) for d in due] == [("陈阿婆", "overdue"), ("刘大爷", "ok")]
+    assert [(d.pairing.household, d.state) for d in due] == [
+        ("陈阿婆", "overdue"),
+        ("刘大爷", "ok"),
+    ]
     _, raw = keys.issue("考核平台", scopes=["community"])
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     rows = client.get(f"/api/v1/community/visits?due={today.isoformat()}", **auth).json()
@@ -122,7 +125,9 @@ def test_nearest_stations_and_a_slip_becomes_an_offline_ticket(
     assert "东街说事站" in board
     row = [r for r in queries.station_board(Station.objects.all()) if r.station == station][0]
     assert (row.slips, row.requests, row.open) == (2, 1, 1)
-    bad = client.post(f"/community/stations/{station.pk}/", {"is_request": "1", "text": "x", "phone": "12"})
+    bad = client.post(
+        f"/community/stations/{station.pk}/", {"is_request": "1", "text": "x", "phone": "12"}
+    )
     assert bad.status_code == 302 and station.slips.count() == 2
 
 
