@@ -69,7 +69,8 @@ def test_report_climbs_to_the_grid_worker_who_solves_it(
     _shot(phone, "01-reported")
     item = Linkage.objects.get()
     number = item.ticket.number
-    assert item.level == "steward" and item.steward == net["steward"]
+    assert item.level == "steward"
+    assert item.steward == net["steward"]
 
     # The steward does nothing; two hours later the worker's step hands it to the grid worker.
     assert linkage.climb_due(now=timezone.now() + timedelta(hours=2, minutes=1)) == 1
@@ -93,7 +94,8 @@ def test_report_climbs_to_the_grid_worker_who_solves_it(
 
     phone.goto(f"{base}/m/community/head/r/{item.pk}/")
     page = phone.content()
-    assert "已由网格员解决" in page and "已联系疏通队疏通下水道" in page
+    assert "已由网格员解决" in page
+    assert "已联系疏通队疏通下水道" in page
     _shot(phone, "03-solved")
 
 
@@ -129,6 +131,7 @@ def test_a_leaders_visit_finds_a_problem_that_becomes_a_ticket(
 
     _login(page, base, "li")  # 鼓东街道's handler gets the ticket
     page.goto(f"{base}/t/{number}/")
-    assert "单元门禁坏了" in page.content() and "副市长许明" in page.content()
+    assert "单元门禁坏了" in page.content()
+    assert "副市长许明" in page.content()
     page.goto(f"{base}/community/leaders/")
     assert "单元门禁坏了" in page.content()

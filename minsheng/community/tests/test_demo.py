@@ -30,7 +30,8 @@ def test_the_demo_loads_and_verifies(client: Client) -> None:
     assert communities == {"六一社区", "洪甘社区", "义井社区"}
     assert Building.objects.count() == 18
     assert {h.role for h in Head.objects.all()} == set(Head.Role.values)
-    assert Station.objects.count() == 5 and Station.objects.filter(kind="red").count() == 2
+    assert Station.objects.count() == 5
+    assert Station.objects.filter(kind="red").count() == 2
     settled = dict(
         Linkage.objects.filter(state="settled").values_list("ticket__title", "settled_level")
     )
@@ -45,7 +46,8 @@ def test_the_demo_loads_and_verifies(client: Client) -> None:
     assert queries.compliance(leaders, timezone.localdate(now))["problems"].count() == 1
 
     meeting = Meeting.objects.get()
-    assert meeting.state == "published" and meeting.resolutions.count() == 3
+    assert meeting.state == "published"
+    assert meeting.resolutions.count() == 3
     assert all(r.ticket_id for r in meeting.resolutions.all())
     page = client.get("/m/community/c/350102001001/").content.decode()
     assert "加装电梯" in page
@@ -62,7 +64,8 @@ def test_the_demo_loads_and_verifies(client: Client) -> None:
     assert client.get(f"/community/linkage/{linkage.pk}/").status_code == 200
     other = Linkage.objects.get(community__code="350102001002")
     assert client.get(f"/community/linkage/{other.pk}/").status_code == 404
-    assert isinstance(lines, list) and lines[0].startswith("基层治理网络：18 栋楼")
+    assert isinstance(lines, list)
+    assert lines[0].startswith("基层治理网络：18 栋楼")
 
 
 def test_the_dashboard_shows_the_panel(client: Client, supervisor: Any) -> None:
@@ -73,4 +76,5 @@ def test_the_dashboard_shows_the_panel(client: Client, supervisor: Any) -> None:
 
     client.force_login(User.objects.get(username="supervisor"))
     page = client.get("/analytics/").content.decode()
-    assert "五方联动" in page and "社区内解决率" in page
+    assert "五方联动" in page
+    assert "社区内解决率" in page

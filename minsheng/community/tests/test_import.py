@@ -48,7 +48,8 @@ def test_buildings_heads_and_stations_load(grid: Any, tmp_path: Path, capsys: An
     )
     call_command("community_import", "heads", _csv(tmp_path, "h.csv", heads))
     wang = Head.objects.get(name="王建")
-    assert wang.grid == grid and wang.duties.count() == 6
+    assert wang.grid == grid
+    assert wang.duties.count() == 6
     assert Head.objects.get(name="赵丽").stairwell == Stairwell.objects.get(
         building__code="DJ-1", number=2
     )
@@ -93,7 +94,8 @@ def test_a_bad_sheet_writes_nothing_and_names_every_bad_row(
     with pytest.raises(CommandError):
         call_command("community_import", "buildings", str(tmp_path / "gbk.csv"))
     assert "UTF-8" in capsys.readouterr().err
-    assert Head.objects.count() == 0 and Station.objects.count() == 0
+    assert Head.objects.count() == 0
+    assert Station.objects.count() == 0
 
 
 def test_duty_rosters_are_read_or_refused() -> None:

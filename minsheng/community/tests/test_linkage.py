@@ -26,8 +26,10 @@ def test_a_report_is_a_grid_ticket_offered_to_the_steward(net: dict[str, Any]) -
     item = _report(net)
     ticket = item.ticket
     assert ticket.channel == "grid"
-    assert ticket.status == Status.DISPATCHED and ticket.unit == net["g1"]
-    assert "东街小区1号楼3单元201" in ticket.address and "3单元" in ticket.title
+    assert ticket.status == Status.DISPATCHED
+    assert ticket.unit == net["g1"]
+    assert "东街小区1号楼3单元201" in ticket.address
+    assert "3单元" in ticket.title
     assert "楼栋长王建上报" in ticket.description
     assert (item.level, item.steward) == (rules.STEWARD, net["steward"])
     assert item.level_due == item.level_since + timedelta(hours=2)
@@ -45,7 +47,8 @@ def test_deadline_climbs_to_the_grid_worker_who_solves_it(net: dict[str, Any]) -
     later = timezone.now() + timedelta(hours=2, minutes=1)
     assert linkage.climb_due(now=later) == 1
     item.refresh_from_db()
-    assert item.level == rules.GRID and item.level_due == later + timedelta(hours=4)
+    assert item.level == rules.GRID
+    assert item.level_due == later + timedelta(hours=4)
     ticket = item.ticket
     ticket.refresh_from_db()
     assert ticket.handler == net["gridder"]
@@ -68,7 +71,8 @@ def test_the_steward_solves_and_the_grid_worker_confirms(net: dict[str, Any]) ->
         linkage.steward_answers(item, head=net["head"], solved=True, text="好了")
     linkage.steward_answers(item, head=net["steward"], solved=True, text="已找物业疏通。")
     item.refresh_from_db()
-    assert item.level_due is None and item.steward_answer == "已找物业疏通。"
+    assert item.level_due is None
+    assert item.steward_answer == "已找物业疏通。"
     ticket = item.ticket
     ticket.refresh_from_db()
     assert ticket.handler == net["gridder"]
@@ -134,7 +138,8 @@ def test_the_panel_counts_settled_requests_by_level(net: dict[str, Any], supervi
     panel = queries.panel(supervisor, today, today, None)
     assert panel is not None
     assert panel["levels"][:2] == [("志愿楼长", 1), ("网格员", 1)]
-    assert panel["share"] == 100.0 and panel["total"] == 2
+    assert panel["share"] == 100.0
+    assert panel["total"] == 2
     earlier = today - timedelta(days=9)
     assert queries.panel(supervisor, earlier, earlier, None) is None  # nothing in that period
     assert queries.panel(net["worker"], today, today, net["g2"]) is None  # another area

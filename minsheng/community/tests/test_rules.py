@@ -1,17 +1,20 @@
 """The pure rules, without a database."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from minsheng.community import rules
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def test_levels_climb_in_order_and_end_at_the_street() -> None:
     assert [rules.next_level(level) for level in rules.LEVELS] == [
         "grid", "community", "street", None,
     ]  # fmt: skip
-    t = datetime(2026, 12, 3, 9, 0)
+    t = datetime(2026, 12, 3, 9, 0, tzinfo=BEIJING)
     assert rules.due_at(rules.STEWARD, t) == t + timedelta(hours=2)
 
 
@@ -41,8 +44,8 @@ def test_distances_and_points() -> None:
 
 def test_duty_and_sheet_cells() -> None:
     shifts = rules.parse_duty("六 09:00-12:00")
-    assert rules.on_duty(shifts, datetime(2026, 12, 5, 10, 0))  # a Saturday
-    assert not rules.on_duty(shifts, datetime(2026, 12, 5, 13, 0))
+    assert rules.on_duty(shifts, datetime(2026, 12, 5, 10, 0, tzinfo=BEIJING))  # a Saturday
+    assert not rules.on_duty(shifts, datetime(2026, 12, 5, 13, 0, tzinfo=BEIJING))
     assert rules.cell_int("12", "层数") == 12
     with pytest.raises(rules.RuleError):
         rules.cell_int("十二", "层数")
