@@ -51,7 +51,10 @@ class CommunityConfig(ProgrammeConfig):
         ResidentLink("community_m:index", _("身边驿站"), _("附近的红色驿站、说事站和协商会")),
     )
     panels = (Panel(_("五方联动"), "community/panel.html", f"{HERE}.queries.panel"),)
-    worker_steps = (WorkerStep("community-climb", f"{HERE}.linkage.climb_due", every_seconds=60),)
+    worker_steps = (
+        WorkerStep("community-climb", f"{HERE}.linkage.climb_due", every_seconds=60),
+        WorkerStep("community-remind", f"{HERE}.network.remind_visits", every_seconds=3600),
+    )
     categories = (BUILDING, STATION, VISIT, MEETING)
     demo = f"{HERE}.demo.load"
 

@@ -158,3 +158,30 @@ class OutcomeForm(forms.Form):
             rows.append((text, owner, deadline))
         data["rows"] = rows
         return data
+
+
+class InviteForm(forms.Form):
+    people = forms.CharField(
+        label=_("邀请居民（每行“姓名,手机号”）"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_people(self) -> list[tuple[str, str]]:
+        rows = []
+        for line in self.cleaned_data["people"].splitlines():
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("，", ",").split(",")]
+            if len(parts) != 2:
+                raise forms.ValidationError(_("每行写“姓名,手机号”。"))
+            rows.append((parts[0], parts[1]))
+        if len(rows) > 500:
+            raise forms.ValidationError(_("一次最多邀请 500 人。"))
+        return rows
+
+
+class SignInForm(forms.Form):
+    phone = forms.CharField(label=_("手机号"), max_length=20)
+    name = forms.CharField(label=_("姓名"), max_length=60, required=False)
+    code = forms.CharField(label=_("签到码（会上公布）"), max_length=6, min_length=6)

@@ -386,6 +386,9 @@ class Meeting(models.Model):
     agenda = models.TextField("议程", blank=True)
     minutes = models.TextField("会议纪要", blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PLANNED)
+    # Said aloud at the meeting; residents sign in on their phones with it.
+    sign_code = models.CharField("签到码", max_length=6, blank=True)
+    sign_misses = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -395,6 +398,25 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class Participant(models.Model):
+    """A resident invited to a meeting (by SMS), or who signed in there."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField("姓名", max_length=60, blank=True)
+    phone = models.CharField("手机号", max_length=20)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "phone"], name="participant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.phone[-4:]
 
 
 class Resolution(models.Model):

@@ -27,6 +27,7 @@ from minsheng.community.models import (
     Linkage,
     Meeting,
     Pairing,
+    Participant,
     Problem,
     Resolution,
     Slip,
@@ -364,6 +365,7 @@ def plan_meeting(
     if community.kind not in (Unit.Kind.COMMUNITY, Unit.Kind.VILLAGE):
         raise RuleError("协商会须在社区（村）召开。")
     return Meeting.objects.create(
+        sign_code=f"{secrets.randbelow(1_000_000):06d}",
         community=community,
         topic=rules.cell_text(topic, "议题", 200),
         place=rules.cell_text(place, "地点", 200),
@@ -449,3 +451,93 @@ def publish(meeting: Meeting) -> None:
             raise RuleError("会议记录纪要后才能公开。")
         fresh.state = meeting.state = Meeting.State.PUBLISHED
         fresh.save(update_fields=["state"])
+
+
+MAX_SIGN_MISSES = 200
+
+
+def invite_people(
+    meeting: Meeting, people: list[tuple[str, str]], *, at: datetime | None = None
+) -> int:
+    """Invite residents (name, phone) by SMS; a phone invited before is not texted again."""
+    now = at or timezone.now()
+    if meeting.state != Meeting.State.PLANNED:
+        raise RuleError("会议已召开，不能再邀请。")
+    checked = []
+    for name, raw in people:
+        phone = normalise_phone(raw)
+        if not phone or len(phone) != 11:
+            raise RuleError(f"手机号“{raw}”不正确。")
+        checked.append((rules.cell_text(name, "姓名", 60, required=False), phone))
+    when = timezone.localtime(meeting.held_at)
+    community = Unit.objects.get(pk=meeting.community_id)
+    made = 0
+    with transaction.atomic():
+        for name, phone in checked:
+            _, created = Participant.objects.get_or_create(
+                meeting=meeting, phone=phone, defaults={"name": name, "invited_at": now}
+            )
+            if not created:
+                continue
+            made += 1
+            body = (
+                f"【基层治理】{name or '居民'}您好，{community.name}定于 {when:%m月%d日 %H:%M} 在"
+                f"{meeting.place}召开院坝协商会，议题：{meeting.topic}。欢迎参加，到场后用手机签到。"
+            )
+            _sms(phone, f"community-meeting:{meeting.pk}:{phone}", body, now)
+    return made
+
+
+def sign_in(
+    meeting: Meeting, *, phone: str, code: str, name: str = "", at: datetime | None = None
+) -> Participant:
+    """A resident signs in at the meeting with the code said aloud there (on its day only)."""
+    now = at or timezone.now()
+    phone = normalise_phone(phone)
+    if not phone or len(phone) != 11:
+        raise RuleError("请输入正确的手机号。")
+    with transaction.atomic():
+        fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        day = timezone.localdate(fresh.held_at)
+        if timezone.localdate(now) != day:
+            raise RuleError(f"只能在会议当天（{day:%Y-%m-%d}）签到。")
+        if fresh.sign_misses >= MAX_SIGN_MISSES:
+            raise RuleError("签到码错误次数过多，请找会务人员登记。")
+        if not fresh.sign_code or not secrets.compare_digest(fresh.sign_code, (code or "").strip()):
+            Meeting.objects.filter(pk=fresh.pk).update(sign_misses=fresh.sign_misses + 1)
+            bad = True
+        else:
+            bad = False
+            person, _ = Participant.objects.get_or_create(
+                meeting=fresh, phone=phone, defaults={"name": name.strip()[:60]}
+            )
+            if person.signed_in_at is None:
+                person.signed_in_at = now
+                person.save(update_fields=["signed_in_at"])
+            return person
+    assert bad
+    raise RuleError("签到码不正确。")
+
+
+def remind_visits(*, limit: int = 500, now: datetime | None = None) -> int:
+    """The worker's step: an in-app reminder to each leader with an account, once per visit
+    that is due within two weeks or overdue."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    leaders = Leader.objects.filter(user__isnull=False, user__is_active=True)
+    due = [d for d in queries.visits_due(leaders, today) if d.state != "ok"][:limit]
+    messages = [
+        delivery.Message(
+            kind="community",
+            channel=Notification.Channel.INAPP,
+            body=(
+                f"联点访户提醒：{d.pairing} 应于 {d.due:%Y-%m-%d} 前走访"
+                f"{'（已逾期）' if d.state == 'overdue' else ''}。"
+            ),
+            dedupe_key=f"community-visit:{d.pairing.pk}:{d.due.isoformat()}",
+            user=d.leader.user,
+            url=reverse("community:visit"),
+        )
+        for d in due
+    ]
+    return delivery.enqueue(messages, at=now) if messages else 0

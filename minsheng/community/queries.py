@@ -107,6 +107,10 @@ def heads_for(user: User) -> QuerySet[Head]:
     )
 
 
+def buildings_for(user: User) -> QuerySet[Building]:
+    return Building.objects.filter(community__in=communities_for(user).values("pk"))
+
+
 def stations_for(user: User) -> QuerySet[Station]:
     return Station.objects.filter(community__in=communities_for(user).values("pk"))
 
@@ -263,4 +267,16 @@ def open_tickets_near(community: Unit, limit: int = 10) -> list[Any]:
         Ticket.objects.filter(
             place__path__startswith=community.path, status__in=OPEN_STATUSES
         ).order_by("-received_at")[:limit]
+    )
+
+
+def hotspots_near(community: Unit, limit: int = 10) -> list[Any]:
+    """Hotspots over or inside the community: candidates for a meeting's agenda."""
+    from minsheng.analytics.models import Hotspot
+
+    ancestors = [community.path[: i + 1] for i, ch in enumerate(community.path) if ch == "/"]
+    return list(
+        Hotspot.objects.filter(
+            Q(area__path__startswith=community.path) | Q(area__path__in=ancestors[-2:])
+        ).order_by("-score")[:limit]
     )

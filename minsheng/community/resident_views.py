@@ -2,9 +2,12 @@
 and the heads' phone pages, reached by an SMS invitation and a one-time code (no password): a
 session tied to the head's role and area, which staff can revoke."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minsheng.community import forms, linkage, network, queries, rules
@@ -64,6 +67,11 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
     unit = Unit.objects.filter(code=code, kind__in=("community", "village")).first()
     if unit is None:
         raise Http404
+    upcoming = Meeting.objects.filter(
+        community=unit,
+        state=Meeting.State.PLANNED,
+        held_at__gte=timezone.now() - timedelta(hours=12),
+    ).order_by("held_at")
     meetings = (
         Meeting.objects.filter(community=unit, state=Meeting.State.PUBLISHED)
         .prefetch_related("resolutions__ticket", "resolutions__owner")
@@ -75,9 +83,32 @@ def community(request: HttpRequest, code: str) -> HttpResponse:
         {
             "unit": unit,
             "meetings": meetings,
+            "upcoming": upcoming,
             "stations": Station.objects.filter(community=unit, is_active=True),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signing in at a meeting with the code said aloud there."""
+    meeting = Meeting.objects.select_related("community").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    form = forms.SignInForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                network.sign_in(meeting, phone=d["phone"], code=d["code"], name=d["name"])
+            except rules.RuleError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, "签到成功，谢谢参加。")
+                return redirect("community_m:community", code=meeting.community.code)
+        else:
+            messages.error(request, "请填写手机号和 6 位签到码。")
+    return render(request, "community/m_sign.html", {"meeting": meeting, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -118,12 +118,17 @@ def stations(request: Request) -> HttpResponse:
 def map_json(request: Request) -> JsonResponse:
     """Stations and buildings the user may see, for the map."""
     found = queries.stations_for(request.user).filter(is_active=True)
+    buildings = queries.buildings_for(request.user).filter(lat__isnull=False)[:5000]
     return JsonResponse(
         {
             "stations": [
                 {"name": s.name, "kind": s.get_kind_display(), "lat": s.lat, "lon": s.lon,
                  "hours": s.hours, "services": s.services}
                 for s in found
+            ],
+            "buildings": [
+                {"name": b.name, "lat": b.lat, "lon": b.lon, "households": b.households}
+                for b in buildings
             ],
         }
     )  # fmt: skip
@@ -236,6 +241,14 @@ def meeting(request: Request, pk: int) -> HttpResponse:
         raise Http404
     owners = Unit.objects.filter(pk__in=[item.community_id, item.community.parent_id])
     form = forms.OutcomeForm(request.POST or None, owners=owners)
+    if request.method == "POST" and request.POST.get("invite"):
+        invite = forms.InviteForm(request.POST)
+        if invite.is_valid():
+            people = invite.cleaned_data["people"]
+            _run(request, lambda: network.invite_people(item, people), "邀请短信已发送。")
+        else:
+            _errors(request, invite)
+        return redirect("community:meeting", pk=pk)
     if request.method == "POST" and request.POST.get("publish"):
         _run(request, lambda: network.publish(item), "已在社区公开页发布。")
         return redirect("community:meeting", pk=pk)
@@ -260,5 +273,8 @@ def meeting(request: Request, pk: int) -> HttpResponse:
             "form": form,
             "resolutions": item.resolutions.select_related("owner", "ticket"),
             "agenda_tickets": queries.open_tickets_near(item.community),
+            "hotspots": queries.hotspots_near(item.community),
+            "invite": forms.InviteForm(),
+            "people": [{"p": p, "phone": mask_phone(p.phone)} for p in item.people.all()],
         },
     )

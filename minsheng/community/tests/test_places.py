@@ -173,3 +173,56 @@ def test_a_meeting_with_resolutions_and_its_public_page(
     assert "已派单" in public
     with pytest.raises(rules.RuleError):
         network.record_outcome(meeting, minutes="再来一次", decisions=[])
+
+
+def test_residents_are_invited_by_sms_and_sign_in_with_the_meeting_code(
+    net: dict[str, Any], city: dict[str, Any], client: Client
+) -> None:
+    from minsheng.notifications.models import Notification
+
+    meeting = network.plan_meeting(
+        city["dongjie"], topic="楼道堆物清理", place="2号楼前", convenor="何芳",
+        held_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    client.force_login(net["worker"])
+    client.post(
+        f"/community/meetings/{meeting.pk}/",
+        {"invite": "1", "people": "张三,13812340001\n李四，13812340002"},
+    )
+    assert Notification.objects.filter(body__contains="院坝协商会").count() == 2
+    assert network.invite_people(meeting, [("张三", "13812340001")]) == 0  # once
+    with pytest.raises(rules.RuleError):
+        network.invite_people(meeting, [("王五", "12")])
+    page = client.get(f"/community/meetings/{meeting.pk}/").content.decode()
+    assert "138****0001" in page
+    assert "13812340001" not in page
+
+    resident = Client()
+    wrong = "000000" if meeting.sign_code != "000000" else "111111"
+    resident.post(
+        f"/m/community/meetings/{meeting.pk}/sign/", {"phone": "13812340001", "code": wrong}
+    )
+    assert not meeting.people.filter(signed_in_at__isnull=False).exists()
+    response = resident.post(
+        f"/m/community/meetings/{meeting.pk}/sign/",
+        {"phone": "13812340001", "code": meeting.sign_code},
+    )
+    assert response.status_code == 302
+    network.sign_in(meeting, phone="13812349999", code=meeting.sign_code, name="路过的居民")
+    assert meeting.people.filter(signed_in_at__isnull=False).count() == 2
+    with pytest.raises(rules.RuleError, match="会议当天"):
+        network.sign_in(
+            meeting, phone="13812340002", code=meeting.sign_code,
+            at=timezone.now() + timedelta(days=2),
+        )  # fmt: skip
+
+
+def test_leaders_are_reminded_of_visits_due_once(leader: Leader) -> None:
+    from minsheng.notifications.models import Notification
+
+    network.remind_visits()
+    network.remind_visits()
+    notices = Notification.objects.filter(user=leader.user, kind="community")
+    assert notices.count() == 1
+    assert "陈阿婆" in notices.get().body
+    assert "已逾期" in notices.get().body

@@ -11,9 +11,15 @@
 
   function draw(el, data) {
     var L = window.L;
-    if (!L || !data.stations.length) { return; }
+    var buildings = data.buildings || [];
+    if (!L || !(data.stations.length || buildings.length)) { return; }
     var map = L.map(el, { preferCanvas: true });
     var bounds = [];
+    buildings.forEach(function (b) {
+      L.circleMarker([b.lat, b.lon], { radius: 3, color: "#4d4d4d", weight: 1, fillOpacity: 0.6 })
+        .bindTooltip(esc(b.name + " " + b.households + "户")).addTo(map);
+      bounds.push([b.lat, b.lon]);
+    });
     data.stations.forEach(function (s) {
       L.circleMarker([s.lat, s.lon], { radius: 6, color: "#b2182b", weight: 2, fillColor: "#f4a582", fillOpacity: 1 })
         .bindTooltip(esc(s.kind + " " + s.name + " " + (s.hours || ""))).addTo(map);
