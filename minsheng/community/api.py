@@ -53,7 +53,7 @@ def _under(request: HttpRequest, field: str) -> Q:
 
 @router.get(
     "/community/stations",
-    response={200: list[StationOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[StationOut], 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     operation_id="community_stations",
     summary="附近的服务驿站（近者在前）",
 )
@@ -79,7 +79,7 @@ def stations(request: HttpRequest, near: str, limit: int = 10) -> list[dict[str,
 
 @router.get(
     "/community/visits",
-    response={200: list[VisitDueOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: list[VisitDueOut], 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
     operation_id="community_visits_due",
     summary="联点访户：到某日应走访的住户",
 )
