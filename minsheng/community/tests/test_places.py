@@ -226,3 +226,25 @@ def test_leaders_are_reminded_of_visits_due_once(leader: Leader) -> None:
     assert notices.count() == 1
     assert "陈阿婆" in notices.get().body
     assert "已逾期" in notices.get().body
+
+
+def test_a_visit_keeps_its_photo_and_refuses_other_files(
+    leader: Leader, settings: Any, tmp_path: Any
+) -> None:
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, "JPEG")
+    pairing = leader.pairings.get(household="刘大爷")
+    today = timezone.localdate()
+    photo = SimpleUploadedFile("visit.jpg", buffer.getvalue(), content_type="image/jpeg")
+    visit = network.log_visit(leader, network.VisitLog(pairing, today, "刘大爷", photo=photo))
+    assert visit.photo.name.endswith(".jpg")
+    fake = SimpleUploadedFile("visit.jpg", b"not an image at all", content_type="image/jpeg")
+    with pytest.raises(rules.RuleError):
+        network.log_visit(leader, network.VisitLog(pairing, today, "刘大爷", photo=fake))
+    assert pairing.visits.count() == 1
