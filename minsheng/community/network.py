@@ -47,6 +47,7 @@ from minsheng.tickets.transitions import Actor
 INVITATION_DAYS = 7
 CODE_MINUTES = 10
 MAX_CODE_TRIES = 5
+RESEND_SECONDS = 60  # one code a minute at most: no SMS bombing through the link
 
 
 def _sms(phone: str, key: str, body: str, at: datetime) -> None:
@@ -111,6 +112,11 @@ def send_code(token: str, *, at: datetime | None = None) -> str:
     code = f"{secrets.randbelow(1_000_000):06d}"
     with transaction.atomic():
         invitation = _invitation(token, now)
+        sent = invitation.code_expires_at and invitation.code_expires_at - timedelta(
+            minutes=CODE_MINUTES
+        )
+        if sent and (now - sent).total_seconds() < RESEND_SECONDS:
+            raise RuleError("验证码已发送，请 1 分钟后再试。")
         invitation.code_hash = rules.digest(code)
         invitation.code_expires_at = now + timedelta(minutes=CODE_MINUTES)
         invitation.save(update_fields=["code_hash", "code_expires_at"])

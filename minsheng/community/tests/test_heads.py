@@ -43,6 +43,8 @@ def test_invitation_code_and_session(net: dict[str, Any], client: Client) -> Non
 def test_codes_expire_and_wrong_tries_are_limited(net: dict[str, Any]) -> None:
     token = network.invite(net["head"], by=net["street"])
     code = network.send_code(token)
+    with pytest.raises(rules.RuleError, match="1 分钟后再试"):
+        network.send_code(token)
     with pytest.raises(rules.RuleError, match="验证码不正确或已过期"):
         network.verify(token, code, at=timezone.now() + timedelta(minutes=11))
     for _ in range(network.MAX_CODE_TRIES - 1):
