@@ -140,9 +140,25 @@ def nearest_stations(
 ) -> list[tuple[Station, float]]:
     """Active stations nearest first, with their distance in metres."""
     rows = (found if found is not None else Station.objects.all()).filter(is_active=True)
+    # Look in growing boxes around the point; a box answers when its k-th nearest station is
+    # closer than the box's edge (nothing outside can be nearer), else the whole set does.
+    for half in (0.01, 0.05, 0.25):
+        box = rows.filter(
+            lat__range=(lat - half, lat + half),
+            lon__range=(lon - half, lon + half),
+        )
+        scored = _scored(box, lat, lon)
+        edge = rules.distance_m(lat, lon, lat, lon + half) if abs(lat) < 89 else 0.0
+        edge = min(edge, rules.distance_m(lat, lon, lat + half, lon))
+        if len(scored) >= limit and scored[limit - 1][1] <= edge:
+            return scored[:limit]
+    return _scored(rows, lat, lon)[:limit]
+
+
+def _scored(rows: QuerySet[Station], lat: float, lon: float) -> list[tuple[Station, float]]:
     scored = [(s, rules.distance_m(lat, lon, s.lat, s.lon)) for s in rows]
     scored.sort(key=lambda pair: (pair[1], pair[0].code))
-    return scored[:limit]
+    return scored
 
 
 @dataclass

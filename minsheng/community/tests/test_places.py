@@ -248,3 +248,22 @@ def test_a_visit_keeps_its_photo_and_refuses_other_files(
     with pytest.raises(rules.RuleError):
         network.log_visit(leader, network.VisitLog(pairing, today, "刘大爷", photo=fake))
     assert pairing.visits.count() == 1
+
+
+def test_nearest_stations_match_a_full_scan(city: dict[str, Any]) -> None:
+    import random
+
+    rng = random.Random(609)
+    Station.objects.bulk_create(
+        Station(
+            code=f"S{n:03d}", name=f"驿站{n}", kind="red", community=city["dongjie"],
+            address="", lon=112.1 + rng.uniform(-0.3, 0.3), lat=32.0 + rng.uniform(-0.3, 0.3),
+        )
+        for n in range(200)
+    )  # fmt: skip
+    every = list(Station.objects.all())
+    for _ in range(40):
+        lat, lon = 32.0 + rng.uniform(-0.6, 0.6), 112.1 + rng.uniform(-0.6, 0.6)
+        full = sorted(every, key=lambda s: (rules.distance_m(lat, lon, s.lat, s.lon), s.code))
+        found = [s for s, _ in queries.nearest_stations(lat, lon, limit=5)]
+        assert found == full[:5]
