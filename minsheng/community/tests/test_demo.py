@@ -62,6 +62,11 @@ def test_the_demo_loads_and_verifies(client: Client) -> None:
     assert client.get("/community/").status_code == 200
     linkage = Linkage.objects.get(settled_level="community")
     assert client.get(f"/community/linkage/{linkage.pk}/").status_code == 200
+    # The city leader's demo account opens the visit page (no unit membership needed).
+    client.force_login(User.objects.get(username=demo.LEADER_USERNAME))
+    visit_page = client.get("/community/visit/").content.decode()
+    assert "单元门禁坏了一个月" in visit_page
+    client.force_login(User.objects.get(username="u_35010200100102"))
     other = Linkage.objects.get(community__code="350102001002")
     assert client.get(f"/community/linkage/{other.pk}/").status_code == 404
     assert isinstance(lines, list)
