@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from minsheng.accounts.models import User
@@ -84,8 +84,9 @@ def person_at(unit: Unit | None) -> User | None:
     return first.user if first else None
 
 
-def steward_for(origin: Origin) -> Head | None:
-    """The volunteer steward of the building (else of the grid), not the reporter."""
+def steward_for(origin: Origin, at: datetime | None = None) -> Head | None:
+    """The volunteer steward of the building (else of the grid), not the reporter: the first
+    one on duty now by their roster, else the first one."""
     if origin.building is None:
         return None
     found = Head.objects.filter(role=Head.Role.STEWARD, is_active=True)
@@ -94,7 +95,18 @@ def steward_for(origin: Origin) -> Head | None:
     near = Q(building=origin.building)
     if origin.building.grid_id:
         near |= Q(building__isnull=True, grid_id=origin.building.grid_id)
-    return found.filter(near).order_by("building_id", "pk").first()
+    # The building's own stewards before the grid's (nulls last), then the oldest.
+    candidates = list(
+        found.filter(near)
+        .prefetch_related("duties")
+        .order_by(F("building_id").asc(nulls_last=True), "pk")
+    )
+    local = timezone.localtime(at or timezone.now())
+    for head in candidates:
+        shifts = [R.Shift(d.weekday, d.starts, d.ends) for d in head.duties.all()]
+        if R.on_duty(shifts, local):
+            return head
+    return candidates[0] if candidates else None
 
 
 def start(
@@ -114,7 +126,7 @@ def start(
     """File the request through the door to the lowest staff unit and offer it to the lowest
     level that has somebody; WorkflowError (nothing written) when it cannot be received."""
     now = at or timezone.now()
-    steward = steward_for(origin)
+    steward = steward_for(origin, now)
     unit = origin.grid or origin.community
     with transaction.atomic():
         probe = Linkage(community=origin.community, grid=origin.grid)

@@ -143,3 +143,23 @@ def test_the_panel_counts_settled_requests_by_level(net: dict[str, Any], supervi
     earlier = today - timedelta(days=9)
     assert queries.panel(supervisor, earlier, earlier, None) is None  # nothing in that period
     assert queries.panel(net["worker"], today, today, net["g2"]) is None  # another area
+
+
+def test_the_steward_on_duty_is_offered_it_first(net: dict[str, Any]) -> None:
+    from datetime import time
+
+    from minsheng.community.models import Duty, Head
+
+    evening = Head.objects.create(
+        name="吴晚", phone="13900000009", role=Head.Role.STEWARD, community=net["b1"].community,
+        grid=net["g1"], building=net["b1"],
+    )  # fmt: skip
+    now = timezone.localtime()
+    Duty.objects.create(
+        head=evening, weekday=now.weekday(), starts=time(0, 0), ends=time(23, 59, 59)
+    )
+    origin = linkage.Origin(community=net["b1"].community, building=net["b1"], reporter=net["head"])
+    assert linkage.steward_for(origin, now) == evening
+    other_day = now + timedelta(days=1)
+    assert linkage.steward_for(origin, other_day) == net["steward"]  # nobody on duty: the first
+    assert _report(net).steward == evening
