@@ -20,7 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from minsheng.accounts.models import User
-from minsheng.community import rules
+from minsheng.community import queries, rules
 from minsheng.community.models import Building, Handover, Head, Linkage, Stairwell
 from minsheng.intake import door
 from minsheng.notifications import delivery
@@ -103,8 +103,7 @@ def steward_for(origin: Origin, at: datetime | None = None) -> Head | None:
     )
     local = timezone.localtime(at or timezone.now())
     for head in candidates:
-        shifts = [R.Shift(d.weekday, d.starts, d.ends) for d in head.duties.all()]
-        if R.on_duty(shifts, local):
+        if queries.on_duty(head, local):
             return head
     return candidates[0] if candidates else None
 

@@ -52,6 +52,12 @@ def linkages_of_head(head: Head) -> QuerySet[Linkage]:
     )
 
 
+def on_duty(head: Head, at: datetime) -> bool:
+    """Whether the head is on duty at `at` (a local time) by their roster."""
+    shifts = [rules.Shift(d.weekday, d.starts, d.ends) for d in head.duties.all()]
+    return rules.on_duty(shifts, at)
+
+
 def offers_to(head: Head) -> QuerySet[Linkage]:
     """Requests offered to this steward and not answered yet."""
     return linkages_of_head(head).filter(

@@ -86,8 +86,9 @@ def linkage_page(request: Request, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def heads(request: Request) -> HttpResponse:
+    now = timezone.localtime()
     rows = [
-        {"head": h, "phone": mask_phone(h.phone)}
+        {"head": h, "phone": mask_phone(h.phone), "on_duty": queries.on_duty(h, now)}
         for h in queries.heads_for(request.user).prefetch_related("duties")
     ]
     return render(request, "community/heads.html", {"rows": rows})

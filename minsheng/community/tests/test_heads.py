@@ -70,9 +70,16 @@ def test_revoked_or_moved_heads_lose_their_session(net: dict[str, Any], signed_i
 def test_staff_invite_and_revoke_from_the_heads_page(
     net: dict[str, Any], client: Client, signed_in: Any
 ) -> None:
+    from datetime import time
+
+    from minsheng.community.models import Duty
+
     key = signed_in(net["head"])
+    weekday = timezone.localtime().weekday()
+    Duty.objects.create(head=net["head"], weekday=weekday, starts=time(0), ends=time(23, 59, 59))
     client.force_login(net["worker"])
     page = client.get("/community/heads/").content.decode()
+    assert page.count("在岗") == 1  # Wang, on duty all day today
     assert "139****0001" in page
     assert "13900000001" not in page
     client.post(f"/community/heads/{net['head'].pk}/revoke/")
