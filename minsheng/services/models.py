@@ -67,7 +67,7 @@ class Item(models.Model):
 
 
 class Field(models.Model):
-    """A question of a bundle's one combined form, asked once and mapped to every item needing it."""
+    """A question of the bundle's one combined form, asked once, mapped to the items needing it."""
 
     class Kind(models.TextChoices):
         TEXT = "text", _("文字")
@@ -286,6 +286,9 @@ class Signal(models.Model):
     class Meta:
         ordering = ["pk"]
 
+    def __str__(self) -> str:
+        return f"{self.sender}:{self.kind}"
+
 
 # --- cross-region transfer (跨省通办) --------------------------------------------------------
 
@@ -328,3 +331,6 @@ class Transfer(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key

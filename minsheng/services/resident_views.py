@@ -32,7 +32,7 @@ def _clerk(request: HttpRequest, bundle: Bundle) -> object | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    return user if standing_of(user).roles_over([bundle.window]) else None  # type: ignore[arg-type]
+    return user if standing_of(user).roles_over([bundle.window]) else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,7 +81,8 @@ def progress(request: HttpRequest, key: str) -> HttpResponse:
             if slot is None:
                 messages.error(request, "请选择时段。")
             else:
-                run(request, lambda: calls.book(app, slot), "已预约视频预审。")
+                chosen = slot
+                run(request, lambda: calls.book(app, chosen), "已预约视频预审。")
         else:
             work = get_object_or_404(Work, application=app, pk=request.POST.get("work", 0))
             fix = forms.FixForm(request.POST)

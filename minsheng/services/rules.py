@@ -68,7 +68,7 @@ def elapsed_workdays(calendar: WorkCalendar, start: date, end: date) -> int:
     return max(calendar.workdays_between(start, end), 1)
 
 
-# --- the combined form --------------------------------------------------------------------------
+# --- the combined form -----------------------------------------------------------------------
 
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -128,7 +128,7 @@ def answers_for(
     return [(labels[k], answers[k]) for k in item_keys if k in answers]
 
 
-# --- proxies (亲友代办) ----------------------------------------------------------------------------
+# --- proxies (亲友代办) --------------------------------------------------------------------------
 
 
 def proxy_refusal(
@@ -156,7 +156,7 @@ def both_names(proxy_name: str, principal_name: str) -> str:
     return f"{proxy_name}（代{principal_name}办理）"
 
 
-# --- video pre-review ------------------------------------------------------------------------------
+# --- video pre-review ------------------------------------------------------------------------
 
 SIGNAL_KINDS = frozenset({"offer", "answer", "ice", "bye"})
 SIGNAL_SENDERS = frozenset({"resident", "clerk"})
@@ -170,7 +170,7 @@ def checklist(materials: Iterable[str], ticked: Iterable[str]) -> tuple[str, lis
     return ("missing" if missing else "complete"), missing
 
 
-# --- cross-region transfer ----------------------------------------------------------------------
+# --- cross-region transfer -------------------------------------------------------------------
 
 TRANSFER_MARK = "跨省通办转办编号"
 

@@ -36,11 +36,14 @@ class PeerError(Exception):
 
 def _call(url: str, *, data: dict[str, str] | None = None) -> Any:
     body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, data=body, method="POST" if body else "GET")
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked in _url
+        url, data=body, method="POST" if body else "GET"
+    )
     if body:
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310  # the administrator's peer URL
+        # The URL is the administrator's peer endpoint, checked to be http(s) in `_url`.
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as error:
         text = error.read().decode("utf-8", "replace")[:200]
@@ -50,6 +53,8 @@ def _call(url: str, *, data: dict[str, str] | None = None) -> Any:
 
 
 def _url(peer: Peer, path: str) -> str:
+    if not peer.endpoint.startswith(("http://", "https://")):
+        raise PeerError("对方系统地址须以 http:// 或 https:// 开头。")
     return peer.endpoint.rstrip("/") + "/" + path
 
 

@@ -127,7 +127,7 @@ def work(request: Request, pk: int) -> HttpResponse:
                 registry.record_reveal(
                     user=request.user,
                     kind="id_number",
-                    subject=app.resident,
+                    subject=f"{app.number}·{field.label}",
                     reason=f"一件事 {app.number}：{item_work.item.name}",
                 )
             elif field.kind == "id":
@@ -186,7 +186,7 @@ def call(request: Request, room: str) -> HttpResponse:
         raise Http404
     materials = calls.materials_of(app)
     if request.method == "POST":
-        ticked = [m for m in request.POST.getlist("material")]
+        ticked = list(request.POST.getlist("material"))
         run(
             request,
             lambda: calls.finish(

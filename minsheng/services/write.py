@@ -109,7 +109,7 @@ def _number(now: datetime) -> str:
     return f"{prefix}{int(last[-4:]) + 1 if last else 1:04d}"
 
 
-# --- proxies (亲友代办) ----------------------------------------------------------------------------
+# --- proxies (亲友代办) --------------------------------------------------------------------------
 
 
 def _code_hash(auth_key: str, code: str) -> str:
@@ -228,7 +228,7 @@ def proxy_by_code(code: str, proxy_phone: str) -> Authorisation:
     return auth
 
 
-# --- applications ------------------------------------------------------------------------------
+# --- applications ----------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -245,9 +245,10 @@ def apply(
     nothing to wait for go to their departments now, side by side."""
     if not bundle.is_active:
         raise RuleError("这件事暂停受理。")
+    if proxy is not None:
+        check_proxy(proxy, bundle)  # first: a refused proxy need not correct the form
     cleaned = rules.clean_answers(questions(bundle), answers)
     if proxy is not None:
-        check_proxy(proxy, bundle)
         resident, applicant = proxy.principal, proxy.principal_name
         by = rules.both_names(proxy.proxy_name, proxy.principal_name)
     else:
