@@ -256,7 +256,12 @@ def _applications(bundles: dict[str, Bundle]) -> None:
             bundles["restaurant"],
             name="何志强",
             phone="13800000301",
-            answers={"shop": "何记鱼丸", "address": "鼓楼区东街 88 号", "staff": "4"},
+            answers={
+                "shop": "何记鱼丸",
+                "owner_id": "350102198505051239",
+                "address": "鼓楼区东街 88 号",
+                "staff": "4",
+            },
         )
 
 

@@ -76,9 +76,11 @@ def test_revoked_or_expired_authorisations_refuse_the_act(bundles: Any) -> None:
         write.apply(bundles["retire"], name="", phone="", answers=RETIRE, proxy=auth)
     assert Application.objects.count() == 1
     later = _authorise(bundles, valid_until=timezone.localdate() + timedelta(days=1))
-    with time_machine.travel(timezone.now() + timedelta(days=3)):
-        with pytest.raises(RuleError, match="到期"):
-            write.apply(bundles["retire"], name="", phone="", answers=RETIRE, proxy=later)
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=3)),
+        pytest.raises(RuleError, match="到期"),
+    ):
+        write.apply(bundles["retire"], name="", phone="", answers=RETIRE, proxy=later)
     with pytest.raises(RuleError, match="不包括"):
         write.apply(bundles["birth"], name="", phone="", answers={}, proxy=later)
     assert app.events.filter(action="apply").count() == 1
