@@ -164,6 +164,10 @@ class Application(models.Model):
     done_at = models.DateTimeField("办结时间", null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
     origin = models.CharField("来源", max_length=120, blank=True)  # a transfer from another region
+    inbound_key = models.CharField(max_length=40, blank=True, db_index=True)
+    inbound_ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = "申请"

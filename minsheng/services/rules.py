@@ -182,6 +182,12 @@ def transfer_text(key: str, bundle: str, origin: str, lines: Iterable[tuple[str,
     return f"【{bundle}】由{origin}转来。{body}\n{TRANSFER_MARK}：{key}"
 
 
+def transfer_origin(text: str) -> tuple[str, str]:
+    """The bundle's name and the sending region in a transfer's description."""
+    found = re.match(r"^【(.{1,60}?)】由(.{1,60}?)转来", text or "")
+    return (found.group(1), found.group(2)) if found else ("", "")
+
+
 def key_in(text: str) -> str | None:
     """The transfer key in a request's description, if it came as a transfer."""
     found = re.search(TRANSFER_MARK + r"：([A-Za-z0-9-]{8,40})", text or "")

@@ -68,7 +68,7 @@ def send(app: Application, peer: Peer, *, by: User | str) -> Transfer:
         transfer = Transfer.objects.create(
             application=locked,
             peer=peer,
-            key=f"{secrets.token_hex(8)}-{locked.number}"[:40],
+            key=new_key(),
             created_at=timezone.now(),
         )
         Application.objects.filter(pk=locked.pk).update(state=Application.State.TRANSFERRED)
@@ -77,6 +77,13 @@ def send(app: Application, peer: Peer, *, by: User | str) -> Transfer:
         )
     deliver(transfer)
     return transfer
+
+
+KEY_LETTERS = "abcdefghjkmnpqrstuvwxyz"  # letters only: never taken for a phone number by `q`
+
+
+def new_key() -> str:
+    return "zb-" + "".join(secrets.choice(KEY_LETTERS) for _ in range(20))
 
 
 def _find(transfer: Transfer) -> str | None:
@@ -112,6 +119,12 @@ def deliver(transfer: Transfer) -> bool:
                         transfer.key, app.bundle.name, app.bundle.window.name, lines
                     ),
                     "first_name": app.name,
+                    # Open311 wants a location: the applicant's own where the form asked it.
+                    "address_string": (
+                        app.answers.get("address")
+                        or app.bundle.window_address
+                        or app.bundle.window.name
+                    )[:120],
                     "phone": app.resident.phone,
                 },
             )

@@ -445,7 +445,11 @@ def _sms(phone: str, body: str, *, key: str, kind: str, url: str = "") -> None:
 
 def on_ticket_event(sender: Any, ticket: Ticket, event: Any, **kwargs: Any) -> None:
     """The loop's answer on an item's ticket: the item is done, the items waiting for it start,
-    and when every item is done the resident gets one SMS."""
+    and when every item is done the resident gets one SMS. A request another region
+    transferred here (Open311, with a transfer key) becomes an application of this side."""
+    if ticket.channel == Channel.API:
+        _inbound(ticket, event)
+        return
     if ticket.channel != Channel.OFFLINE or event.action != Action.REPLY:
         return
     work = (
@@ -481,3 +485,45 @@ def on_ticket_event(sender: Any, ticket: Ticket, event: Any, **kwargs: Any) -> N
         kind="services_done",
         url=reverse("services_m:progress", args=[app.key]),
     )
+
+
+def _inbound(ticket: Ticket, event: Any) -> None:
+    """An application transferred from another region: recorded on receipt (once per key),
+    followed as its ticket goes through this side's loop."""
+    if event.action == Action.RECEIVE:
+        key = rules.key_in(ticket.description)
+        bundle_name, origin = rules.transfer_origin(ticket.description)
+        bundle = Bundle.objects.filter(name=bundle_name).first() if bundle_name else None
+        if key is None or bundle is None or Application.objects.filter(inbound_key=key).exists():
+            return
+        app = Application.objects.create(
+            number=_number(event.at),
+            bundle=bundle,
+            resident=ticket.resident,
+            name=(ticket.resident.name or "外地申请人")[:40],
+            answers={},
+            key=secrets.token_urlsafe(18),
+            created_at=event.at,
+            origin=f"跨省通办：由{origin}转来"[:120],
+            inbound_key=key,
+            inbound_ticket=ticket,
+        )
+        record(
+            app,
+            "inbound",
+            f"跨省通办转入（{origin}）"[:60],
+            event.actor_label,
+            note=f"对方转办编号 {key}，本地工单 {ticket.number}",
+            at=event.at,
+        )
+        return
+    if event.action not in (Action.REPLY, Action.CLOSE, Action.CLOSE_UNRATED):
+        return
+    app = Application.objects.filter(inbound_ticket=ticket).first()
+    if app is None:
+        return
+    if event.action == Action.REPLY:
+        record(app, "local_reply", "本地已答复", event.actor_label, note=ticket.reply[:300])
+    else:
+        Application.objects.filter(pk=app.pk).update(state=Application.State.DONE, done_at=event.at)
+        record(app, "finish", "本地已办结", event.actor_label, at=event.at)

@@ -85,6 +85,6 @@ def test_checklist_names_what_is_missing() -> None:
 
 
 def test_the_transfer_key_travels_in_the_description() -> None:
-    text = rules.transfer_text("abc123def456-YJS1", "出生一件事", "鼓楼区", [("需核对", "姓名")])
-    assert rules.key_in(text) == "abc123def456-YJS1"
+    text = rules.transfer_text("zb-abcdefghjkmnpq", "出生一件事", "鼓楼区", [("需核对", "姓名")])
+    assert rules.key_in(text) == "zb-abcdefghjkmnpq"
     assert rules.key_in("普通诉求") is None
