@@ -519,11 +519,13 @@ def _inbound(ticket: Ticket, event: Any) -> None:
         return
     if event.action not in (Action.REPLY, Action.CLOSE, Action.CLOSE_UNRATED):
         return
-    app = Application.objects.filter(inbound_ticket=ticket).first()
-    if app is None:
+    inbound = Application.objects.filter(inbound_ticket=ticket).first()
+    if inbound is None:
         return
     if event.action == Action.REPLY:
-        record(app, "local_reply", "本地已答复", event.actor_label, note=ticket.reply[:300])
+        record(inbound, "local_reply", "本地已答复", event.actor_label, note=ticket.reply[:300])
     else:
-        Application.objects.filter(pk=app.pk).update(state=Application.State.DONE, done_at=event.at)
-        record(app, "finish", "本地已办结", event.actor_label, at=event.at)
+        Application.objects.filter(pk=inbound.pk).update(
+            state=Application.State.DONE, done_at=event.at
+        )
+        record(inbound, "finish", "本地已办结", event.actor_label, at=event.at)
