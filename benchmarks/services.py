@@ -28,11 +28,36 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, time as clock
+from datetime import datetime
+from datetime import time as clock
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+class Plan:
+    """When each started item of one application will be finished."""
+
+    def __init__(self, app, queue, seen, calendar, rng, tz) -> None:
+        self.app, self.queue, self.seen = app, queue, seen
+        self.calendar, self.rng, self.tz = calendar, rng, tz
+
+    def schedule(self, now: datetime) -> None:
+        from django.utils import timezone
+
+        from minsheng.services.models import Work
+
+        for work in self.app.works.filter(state=Work.State.RUNNING).select_related("item"):
+            if work.pk in self.seen:
+                continue
+            self.seen.add(work.pk)
+            limit = work.item.limit_workdays
+            late = self.rng.randint(1, 2) if self.rng.random() < 0.1 else 0
+            days = self.rng.randint(0, limit) + late
+            day, _ = self.calendar.add_workdays(timezone.localtime(now).date(), days)
+            when = datetime.combine(day, clock(16, self.rng.randrange(0, 60)), tzinfo=self.tz)
+            heapq.heappush(self.queue, (max(when, now), work.pk))
 
 
 def log(message: str) -> None:
@@ -82,7 +107,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
     handlers = {}
     for code, name in names.items():
         unit = Unit.objects.create(code=code, name=name, kind="department", parent=fz)
-        user = User.objects.create_user(username=f"u_{code}", password="x", first_name=name)
+        user = User.objects.create_user(username=f"u_{code}", first_name=name)
         Membership.objects.create(user=user, unit=unit, role="handler")
         handlers[code] = user
     bundles = demo.make_bundles(window)
@@ -115,26 +140,15 @@ def run(url: str, args: argparse.Namespace) -> dict:
             # Finishing moments: (when, work pk); each started item gets its own.
             queue: list[tuple[datetime, int]] = []
             seen: set[int] = set()
-
-            def schedule(now: datetime) -> None:
-                for work in app.works.filter(state=Work.State.RUNNING).select_related("item"):
-                    if work.pk in seen:
-                        continue
-                    seen.add(work.pk)
-                    limit = work.item.limit_workdays
-                    days = rng.randint(0, limit) + (rng.randint(1, 2) if rng.random() < 0.1 else 0)
-                    day, _ = calendar.add_workdays(timezone.localtime(now).date(), days)
-                    when = datetime.combine(day, clock(16, rng.randrange(0, 60)), tzinfo=tz)
-                    heapq.heappush(queue, (max(when, now), work.pk))
-
-            schedule(applied)
+            plan = Plan(app, queue, seen, calendar, rng, tz)
+            plan.schedule(applied)
             last = applied
             while queue:
                 when, pk = heapq.heappop(queue)
                 work = Work.objects.select_related("item", "item__unit").get(pk=pk)
                 with time_machine.travel(when, tick=False):
                     write.approve(work, by=handlers[work.item.unit.code], note="已办")
-                    schedule(when)
+                    plan.schedule(when)
                 last = when
             app.refresh_from_db()
             assert app.state == "done", app.state
