@@ -468,6 +468,7 @@ def on_ticket_event(sender: Any, ticket: Ticket, event: Any, **kwargs: Any) -> N
         event.actor_label,
         work=work,
         note=ticket.reply[:300],
+        at=event.at,
     )
     start_ready(app)
     if app.works.exclude(state=Work.State.DONE).exists():

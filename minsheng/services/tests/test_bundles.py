@@ -67,6 +67,7 @@ def test_items_start_in_dependency_order_and_in_parallel(bundles: Any, departmen
         _finish(app.works.get(item__code=code), departments)
     app.refresh_from_db()
     assert app.state == Application.State.DONE
+    assert list(app.events.values_list("action", flat=True))[-1] == "finish"  # last on the page
     sms = Notification.objects.filter(channel="sms", phone="13800000101")
     assert sms.count() == 1  # one SMS for five items
     assert "已全部办结" in sms.get().body
