@@ -156,3 +156,46 @@ def test_the_demo_loads_three_bundles_and_applications_at_every_step(
     assert Slot.objects.filter(application__isnull=True).count() >= 10
     assert Slot.objects.filter(application__isnull=False).count() == 1
     assert len(lines) == 1
+
+
+def test_a_transfer_to_an_unreachable_peer_waits_for_the_worker(bundles: Any) -> None:
+    import socket
+
+    from minsheng.services import transfers
+    from minsheng.services.models import Peer, Transfer
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = write.apply(
+        bundles["birth"], name="陈丽", phone="13800000101", answers=dict(BIRTH_ANSWERS)
+    )
+    peer = Peer.objects.create(
+        name="外地", endpoint=f"http://127.0.0.1:{port}/open311/v2/", api_key="k"
+    )
+    transfer = transfers.send(app, peer, by="黄窗口")
+    transfer.refresh_from_db()
+    assert transfer.state == Transfer.State.PENDING
+    assert transfer.attempts == 1
+    assert "无法连接" in transfer.last_error
+    assert transfers.poll_due() == 0  # the worker's step tries again, with the same key
+    transfer.refresh_from_db()
+    assert transfer.attempts == 2
+    app.refresh_from_db()
+    assert app.state == Application.State.TRANSFERRED
+    from minsheng.services.rules import RuleError
+
+    with pytest.raises(RuleError, match="已经转出"):
+        transfers.send(app, peer, by="黄窗口")
+
+
+def test_the_panel_and_the_badge(bundles: Any, departments: Any, supervisor: Any) -> None:
+    from minsheng.services import queries
+
+    write.apply(bundles["birth"], name="陈丽", phone="13800000101", answers=dict(BIRTH_ANSWERS))
+    today = timezone.localdate()
+    panel = queries.panel(supervisor, today - timedelta(days=1), today, None)
+    assert panel is not None
+    assert panel["total"] == 1
+    assert queries.open_count(departments["FZ-WJW"][1]) == 1  # the certificate waits for it
+    assert queries.open_count(departments["FZ-GAJ"][1]) == 0
