@@ -57,7 +57,11 @@ def book(app: Application, slot: Slot) -> Review:
     Slot.objects.filter(pk=locked.pk).update(application=app, booked_at=timezone.now())
     review = Review.objects.create(slot=locked, room=secrets.token_urlsafe(12))
     when = timezone.localtime(locked.starts_at)
-    write.record(app, "book", "预约视频预审", app.name, note=f"{when:%Y-%m-%d %H:%M}")
+    by = app.name
+    if app.proxy is not None:  # a proxy's act names both, and needs a valid authorisation
+        write.check_proxy(app.proxy, app.bundle)
+        by = rules.both_names(app.proxy.proxy_name, app.proxy.principal_name)
+    write.record(app, "book", "预约视频预审", by, note=f"{when:%Y-%m-%d %H:%M}")
     return review
 
 

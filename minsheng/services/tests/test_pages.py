@@ -199,3 +199,14 @@ def test_the_panel_and_the_badge(bundles: Any, departments: Any, supervisor: Any
     assert panel["total"] == 1
     assert queries.open_count(departments["FZ-WJW"][1]) == 1  # the certificate waits for it
     assert queries.open_count(departments["FZ-GAJ"][1]) == 0
+
+
+def test_administrators_edit_bundles_in_the_admin(bundles: Any, admin_user: Any) -> None:
+    staff = _login(Client(), "zhou")
+    birth = bundles["birth"]
+    page = staff.get(reverse("admin:services_bundle_change", args=[birth.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "户口登记（出生登记）" in body
+    assert "法定时限（工作日）" in body
+    assert staff.get(reverse("admin:services_bundle_changelist")).status_code == 200

@@ -1,7 +1,7 @@
 """亲友代办: who for whom, which bundles, until when, on what evidence; both names on the
 timeline; an expired or revoked authorisation refuses the act."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from io import BytesIO
 from typing import Any
 
@@ -48,6 +48,12 @@ def test_a_proxy_applies_and_the_timeline_names_both(bundles: Any) -> None:
     assert app.resident == auth.principal
     assert app.name == "林国栋"
     assert app.events.get(action="apply").actor == "林晓红（代林国栋办理）"
+    from minsheng.services import calls
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    (slot,) = calls.add_slots(bundles["retire"].window, day=tomorrow, times=[time(9, 0)])
+    calls.book(app, slot)
+    assert app.events.get(action="book").actor == "林晓红（代林国栋办理）"
 
 
 def test_the_elder_confirms_by_sms_code(bundles: Any) -> None:
