@@ -8,6 +8,7 @@ a STUN/TURN server of the deployment's own (coturn, docs/services.md) where netw
 import json
 import os
 import secrets
+import time as clock
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -20,6 +21,8 @@ from minsheng.services import rules, write
 from minsheng.services.models import Application, Review, Signal, Slot
 from minsheng.services.rules import RuleError
 
+TURN_URLS, TURN_SECRET = "MINSHENG_TURN_URLS", "MINSHENG_TURN_SECRET"
+TURN_TTL_SECONDS = 2 * 3600
 ICE_SETTING = "MINSHENG_ICE_SERVERS"  # JSON, e.g. [{"urls": "turn:turn.example.cn:3478", ...}]
 MAX_SIGNALS = 200  # per call: a call needs a handful; more is a loop gone wrong
 
@@ -133,8 +136,19 @@ def materials_of(app: Application) -> list[str]:
 
 
 def ice_servers() -> str:
-    """The STUN/TURN servers the browsers use, as JSON: the deployment's own (coturn), from
-    the environment; none by default (browsers on one network connect directly)."""
+    """The STUN/TURN servers the browsers use, as JSON: the deployment's own (coturn).
+
+    `MINSHENG_TURN_URLS` (space-separated stun:/turn:/turns: URLs) with `MINSHENG_TURN_SECRET`
+    (coturn's static-auth-secret): each page gets a credential valid for two hours. Or
+    `MINSHENG_ICE_SERVERS`, a JSON list given to RTCPeerConnection as is. Neither: none
+    (browsers that reach each other connect directly)."""
+    urls = os.environ.get(TURN_URLS, "").split()
+    secret = os.environ.get(TURN_SECRET, "")
+    if urls and secret:
+        username, credential = rules.turn_credential(
+            secret, now=int(clock.time()), ttl=TURN_TTL_SECONDS
+        )
+        return json.dumps([{"urls": urls, "username": username, "credential": credential}])
     raw = os.environ.get(ICE_SETTING, "").strip()
     if not raw:
         return "[]"

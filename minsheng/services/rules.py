@@ -1,5 +1,8 @@
 """The rules of bundled services, in plain Python (tested without a database)."""
 
+import base64
+import hashlib
+import hmac
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -161,6 +164,15 @@ def both_names(proxy_name: str, principal_name: str) -> str:
 SIGNAL_KINDS = frozenset({"offer", "answer", "ice", "bye"})
 SIGNAL_SENDERS = frozenset({"resident", "clerk"})
 MAX_SIGNAL = 20_000  # an SDP with its candidates is a few kilobytes
+
+
+def turn_credential(secret: str, *, now: int, ttl: int, user: str = "services") -> tuple[str, str]:
+    """A time-limited TURN credential as coturn's `use-auth-secret` checks it (the TURN REST
+    API): the username is the expiry time and a name, the password the base64 HMAC-SHA1 of
+    the username under the shared secret."""
+    username = f"{now + ttl}:{user}"
+    digest = hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()
+    return username, base64.b64encode(digest).decode()
 
 
 def checklist(materials: Iterable[str], ticked: Iterable[str]) -> tuple[str, list[str]]:

@@ -210,3 +210,15 @@ def test_administrators_edit_bundles_in_the_admin(bundles: Any, admin_user: Any)
     assert "户口登记（出生登记）" in body
     assert "法定时限（工作日）" in body
     assert staff.get(reverse("admin:services_bundle_changelist")).status_code == 200
+
+
+def test_the_call_pages_get_the_deployments_turn_server(monkeypatch: Any) -> None:
+    import json
+
+    monkeypatch.setenv("MINSHENG_TURN_URLS", "stun:turn.example.cn:3478 turn:turn.example.cn:3478")
+    monkeypatch.setenv("MINSHENG_TURN_SECRET", "s3cret")
+    (server,) = json.loads(calls.ice_servers())
+    assert server["urls"] == ["stun:turn.example.cn:3478", "turn:turn.example.cn:3478"]
+    assert server["username"].endswith(":services")
+    monkeypatch.delenv("MINSHENG_TURN_SECRET")
+    assert calls.ice_servers() == "[]"

@@ -88,3 +88,14 @@ def test_the_transfer_key_travels_in_the_description() -> None:
     text = rules.transfer_text("zb-abcdefghjkmnpq", "出生一件事", "鼓楼区", [("需核对", "姓名")])
     assert rules.key_in(text) == "zb-abcdefghjkmnpq"
     assert rules.key_in("普通诉求") is None
+
+
+def test_a_turn_credential_is_what_coturn_checks() -> None:
+    import base64
+    import hashlib
+    import hmac
+
+    username, credential = rules.turn_credential("s3cret", now=1_800_000_000, ttl=7200)
+    assert username == "1800007200:services"
+    expected = hmac.new(b"s3cret", username.encode(), hashlib.sha1).digest()
+    assert base64.b64decode(credential) == expected
