@@ -135,3 +135,19 @@ def test_only_the_items_department_may_act(bundles: Any, departments: Any) -> No
     with pytest.raises(WorkflowError):
         write.approve(cert, by=departments["FZ-GAJ"][1])
     assert _states(app)["cert"] == "running"
+
+
+def test_two_applications_drawing_the_same_number_both_get_one(
+    bundles: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _apply(bundles)
+    real = write._number
+    draws = iter([first.number])  # the second applicant draws the number just taken
+
+    def racing(now: Any) -> str:
+        return next(draws, None) or real(now)
+
+    monkeypatch.setattr(write, "_number", racing)
+    second = _apply(bundles)
+    assert second.number != first.number
+    assert second.number[-4:] == "0002"
