@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
@@ -49,6 +50,7 @@ def index(request: Request) -> HttpResponse:
             "state": state,
             "states": Application.State.choices,
             "bundles": [queries.bundle_figures(b) for b in Bundle.objects.all()],
+            "today": timezone.localdate(),
             "mine": queries.works_for(request.user)
             .filter(state=Work.State.RUNNING)
             .order_by("due")[:50],
@@ -77,6 +79,7 @@ def application(request: Request, pk: int) -> HttpResponse:
             "app": app,
             "phone": mask_phone(app.resident.phone),
             "works": app.works.select_related("item", "item__unit", "ticket"),
+            "today": timezone.localdate(),
             "events": app.events.all(),
             "peers": Peer.objects.all(),
             "transfers": app.transfers.select_related("peer"),

@@ -27,7 +27,7 @@ from minsheng.notifications import delivery
 from minsheng.notifications.models import Notification
 from minsheng.residents import photos
 from minsheng.services import rules
-from minsheng.services.apps import ITEM_CATEGORY
+from minsheng.services.apps import GENERAL_WORKDAYS, ITEM_CATEGORY, ITEM_LONG_CATEGORY
 from minsheng.services.models import Application, Authorisation, Bundle, Event, Work
 from minsheng.services.rules import RuleError
 from minsheng.sla.deadlines import official_calendar
@@ -317,7 +317,9 @@ def _send(app: Application, work: Work) -> None:
     materials = "、".join(item.materials) or "无"
     ticket = door.submit(
         door.Request(
-            category=ensure(ITEM_CATEGORY),
+            category=ensure(
+                ITEM_CATEGORY if item.limit_workdays <= GENERAL_WORKDAYS else ITEM_LONG_CATEGORY
+            ),
             channel=Channel.OFFLINE,
             request_type="help",
             phone="",  # the resident hears once, from the application, not from each ticket

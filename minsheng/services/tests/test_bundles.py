@@ -51,6 +51,21 @@ def test_one_form_files_the_first_items_to_their_departments(
     assert "3501021990" not in cert.ticket.description  # the ID number travels masked
     expected, _ = official_calendar().add_workdays(timezone.localdate(), 1)
     assert cert.due == expected
+    assert cert.ticket.category.code == "SV-ITEM"  # the general policy's 7 working days
+
+
+def test_an_item_longer_than_the_general_policy_runs_on_the_complex_one(bundles: Any) -> None:
+    from minsheng.services.tests.test_proxies import RETIRE
+    from minsheng.sla.deadlines import official_calendar
+
+    app = write.apply(bundles["retire"], name="林国栋", phone="13800000201", answers=RETIRE)
+    pension = app.works.get(item__code="pension")
+    assert pension.ticket.category.code == "SV-ITEM-LONG"
+    assert pension.ticket.category.policy.resolve_workdays == 15
+    expected, _ = official_calendar().add_workdays(timezone.localdate(), 20)
+    assert pension.due == expected  # the legal limit stays the item's own
+    senior = app.works.get(item__code="senior")
+    assert senior.ticket.category.code == "SV-ITEM"
 
 
 def test_items_start_in_dependency_order_and_in_parallel(bundles: Any, departments: Any) -> None:
