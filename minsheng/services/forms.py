@@ -65,6 +65,7 @@ class FixForm(forms.Form):
     proxy_phone = forms.CharField(
         label=_("代办人手机号（代办时填写）"), max_length=20, required=False
     )
+    photo = forms.FileField(label=_("材料照片（可选）"), required=False)
 
 
 class BookForm(forms.Form):

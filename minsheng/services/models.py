@@ -209,6 +209,22 @@ class Work(models.Model):
         return f"{self.application.number}·{self.item.name}"
 
 
+class Upload(models.Model):
+    """A photo of a material the resident supplied when fixing an item (cleaned, re-encoded)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="uploads")
+    material = models.CharField(max_length=60)
+    data = models.BinaryField()
+    content_type = models.CharField(max_length=40)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.material
+
+
 class Event(models.Model):
     """The application's timeline; never updated or deleted. A proxy's act names both people."""
 

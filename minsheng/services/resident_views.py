@@ -85,14 +85,16 @@ def progress(request: HttpRequest, key: str) -> HttpResponse:
                 run(request, lambda: calls.book(app, chosen), "已预约视频预审。")
         else:
             work = get_object_or_404(Work, application=app, pk=request.POST.get("work", 0))
-            fix = forms.FixForm(request.POST)
+            fix = forms.FixForm(request.POST, request.FILES)
             if fix.is_valid():
+                upload = fix.cleaned_data["photo"]
                 run(
                     request,
                     lambda: write.fix(
                         work,
                         note=fix.cleaned_data["note"],
                         proxy_phone=fix.cleaned_data["proxy_phone"],
+                        photo=upload.read() if upload else b"",
                     ),
                     "已补正，办理部门会重新审核。",
                 )

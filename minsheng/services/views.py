@@ -17,7 +17,15 @@ from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.citizens import registry
 from minsheng.citizens.masking import mask_phone
 from minsheng.services import calls, forms, queries, rules, transfers, write
-from minsheng.services.models import Application, Authorisation, Bundle, Peer, Review, Work
+from minsheng.services.models import (
+    Application,
+    Authorisation,
+    Bundle,
+    Peer,
+    Review,
+    Upload,
+    Work,
+)
 from minsheng.services.rules import RuleError
 from minsheng.tickets.transitions import WorkflowError
 
@@ -147,8 +155,19 @@ def work(request: Request, pk: int) -> HttpResponse:
             "approve": approve,
             "reject": reject,
             "events": item_work.events.all(),
+            "uploads": item_work.uploads.values("pk", "material", "at"),
         },
     )
+
+
+@login_required
+@require_GET
+def upload(request: Request, pk: int) -> HttpResponse:
+    """A material's photo, to the staff who may see its item."""
+    found = get_object_or_404(Upload, pk=pk, work__in=queries.works_for(request.user))
+    response = HttpResponse(bytes(found.data), content_type=found.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -28,7 +28,7 @@ from minsheng.notifications.models import Notification
 from minsheng.residents import photos
 from minsheng.services import rules
 from minsheng.services.apps import GENERAL_WORKDAYS, ITEM_CATEGORY, ITEM_LONG_CATEGORY
-from minsheng.services.models import Application, Authorisation, Bundle, Event, Work
+from minsheng.services.models import Application, Authorisation, Bundle, Event, Upload, Work
 from minsheng.services.rules import RuleError
 from minsheng.sla.deadlines import official_calendar
 from minsheng.taxonomy.loading import ensure
@@ -410,8 +410,9 @@ def reject(work: Work, *, by: User, material: str, reason: str) -> None:
 
 
 @transaction.atomic
-def fix(work: Work, *, note: str, proxy_phone: str = "") -> None:
-    """The resident (or their proxy, while the authorisation holds) supplies the material."""
+def fix(work: Work, *, note: str, proxy_phone: str = "", photo: bytes = b"") -> None:
+    """The resident (or their proxy, while the authorisation holds) supplies the material,
+    with a photo of it if they have one."""
     if work.state != Work.State.REJECTED:
         raise RuleError("该事项不需要补正。")
     note = (note or "").strip()
@@ -423,6 +424,18 @@ def fix(work: Work, *, note: str, proxy_phone: str = "") -> None:
         auth = proxy_by_code(app.proxy.key, proxy_phone) if proxy_phone else app.proxy
         check_proxy(auth, app.bundle)
         by = rules.both_names(auth.proxy_name, auth.principal_name)
+    if photo:
+        try:
+            cleaned = photos.clean(photo)
+        except photos.PhotoError as error:
+            raise RuleError(str(error)) from error
+        Upload.objects.create(
+            work=work,
+            material=work.material,
+            data=cleaned.data,
+            content_type=cleaned.content_type,
+            at=timezone.now(),
+        )
     Work.objects.filter(pk=work.pk).update(state=Work.State.RUNNING, material="", reason="")
     if not app.works.filter(state=Work.State.REJECTED).exclude(pk=work.pk).exists():
         Application.objects.filter(pk=app.pk).update(state=Application.State.RUNNING)

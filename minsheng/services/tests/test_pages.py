@@ -222,3 +222,41 @@ def test_the_call_pages_get_the_deployments_turn_server(monkeypatch: Any) -> Non
     assert server["username"].endswith(":services")
     monkeypatch.delenv("MINSHENG_TURN_SECRET")
     assert calls.ice_servers() == "[]"
+
+
+def test_a_fixed_material_comes_with_its_photo_for_the_department_only(
+    client: Client, bundles: Any, departments: Any
+) -> None:
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    app = write.apply(
+        bundles["birth"], name="陈丽", phone="13800000101", answers=dict(BIRTH_ANSWERS)
+    )
+    cert = app.works.get(item__code="cert")
+    write.reject(cert, by=departments["FZ-WJW"][1], material="结婚证", reason="请上传结婚证")
+    buffer = BytesIO()
+    Image.new("RGB", (80, 60), (180, 30, 30)).save(buffer, "JPEG")
+    photo = SimpleUploadedFile("cert.jpg", buffer.getvalue(), content_type="image/jpeg")
+    progress = reverse("services_m:progress", args=[app.key])
+    client.post(progress, {"work": cert.pk, "note": "已上传结婚证照片", "photo": photo})
+    cert.refresh_from_db()
+    assert cert.state == "running"
+    upload = cert.uploads.get()
+    assert upload.material == "结婚证"
+    health = _login(Client(), "u_FZ-WJW")
+    page = health.get(reverse("services:work", args=[cert.pk])).content.decode()
+    assert reverse("services:upload", args=[upload.pk]) in page
+    image = health.get(reverse("services:upload", args=[upload.pk]))
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/jpeg"
+    police = _login(Client(), "u_FZ-GAJ")
+    assert police.get(reverse("services:upload", args=[upload.pk])).status_code == 404
+    bad = SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")
+    write.reject(cert, by=departments["FZ-WJW"][1], material="结婚证", reason="仍不清楚")
+    client.post(progress, {"work": cert.pk, "note": "再传", "photo": bad})
+    cert.refresh_from_db()
+    assert cert.state == "rejected"  # a bad photo is refused, nothing written
+    assert cert.uploads.count() == 1
