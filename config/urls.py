@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from minsheng.accounts import views as accounts
 from minsheng.accounts.forms import ThrottledLogin
 from minsheng.desk import views as desk
 from minsheng.lib.extensions import programmes
@@ -26,7 +27,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledLogin), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("account/", include("minsheng.accounts.urls")),
+    # Project-level like login and logout: the layout links to it from every page.
+    path("account/two-factor/", accounts.two_factor, name="two_factor"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     *_programme_urls(),

@@ -24,16 +24,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if step in ("confirm", "disable") else None)
     if step == "start" and not twofactor.active(user):  # type: ignore[arg-type]
         twofactor.start(user)  # type: ignore[arg-type]
-        return redirect("accounts:two_factor")
+        return redirect("two_factor")
     if step == "confirm" and form.is_valid():
         if twofactor.confirm(user, form.cleaned_data["code"]):  # type: ignore[arg-type]
             messages.success(request, _("两步验证已开启：以后登录时还需输入动态验证码。"))
-            return redirect("accounts:two_factor")
+            return redirect("two_factor")
         form.add_error("code", _("验证码不正确，请输入身份验证器上当前显示的 6 位数字。"))
     if step == "disable" and form.is_valid():
         if twofactor.disable(user, form.cleaned_data["code"]):  # type: ignore[arg-type]
             messages.success(request, _("两步验证已关闭。"))
-            return redirect("accounts:two_factor")
+            return redirect("two_factor")
         form.add_error("code", _("验证码不正确，两步验证未关闭。"))
     pending = None if twofactor.active(user) else twofactor.pending(user)  # type: ignore[arg-type]
     return render(
