@@ -274,11 +274,7 @@ def detail(request: Request, number: str) -> HttpResponse:
         if a == Action.VISIT or a in forms.ACTION_FORMS
     ]
     visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
-    pause = (
-        ticket.events.filter(action=Action.PAUSE).order_by("-seq").first()
-        if ticket.paused_since
-        else None
-    )
+    pause = _pause_event(ticket)
     show_full_phone = queries.can_see_phone(request.user)
     return render(
         request,
@@ -292,7 +288,7 @@ def detail(request: Request, number: str) -> HttpResponse:
             "attachments": ticket.attachments.order_by("uploaded_at"),
             # The resident's last rating, in words on the page (不满意 / 未解决).
             "visit": visit.data if visit else None,
-            "pause_reason": pause.note if pause else "",
+            "pause_reason": _pause_reason(pause),
             "blocked": _blocked(request.user, ticket, allowed),
             "actions": actions,
             "show_full_phone": show_full_phone,
@@ -307,8 +303,27 @@ def detail(request: Request, number: str) -> HttpResponse:
     )
 
 
+PAUSE_EVENTS = (Action.PAUSE, Action.APPROVE_PAUSE, Action.REQUEST_PAUSE)
+
+
+def _pause_event(ticket: Ticket) -> TicketEvent | None:
+    """The event behind a running pause or a pending request to pause, if any."""
+    if not ticket.paused_since and not ticket.pause_requested_at:
+        return None
+    return ticket.events.filter(action__in=PAUSE_EVENTS).order_by("-seq").first()
+
+
+def _pause_reason(event: TicketEvent | None) -> str:
+    """Why the clock stops: the unit's reason (an approval carries the request's)."""
+    if event is None:
+        return ""
+    return str(event.data.get("reason", "")) if event.action == Action.APPROVE_PAUSE else event.note
+
+
 # Actions whose absence a handling unit asks about: the page says why they are not offered.
 EXPLAINED = (Action.PAUSE, Action.REQUEST_EXTENSION, Action.RETURN)
+# An action whose absence needs no word while this other one is offered in its place.
+INSTEAD = {Action.PAUSE: Action.REQUEST_PAUSE}
 
 
 def _blocked(user: User, ticket: Ticket, allowed: list[str]) -> list[dict[str, str]]:
@@ -319,6 +334,8 @@ def _blocked(user: User, ticket: Ticket, allowed: list[str]) -> list[dict[str, s
     for action in EXPLAINED:
         move = transitions.TRANSITIONS[action]
         if action in allowed or ticket.status not in move.sources or not roles & move.roles:
+            continue
+        if INSTEAD.get(action) in allowed:
             continue
         reason = transitions.precondition(action, ticket, now, by=user)
         if reason:

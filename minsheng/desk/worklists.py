@@ -63,6 +63,12 @@ LISTS: tuple[Worklist, ...] = (
         (Action.APPROVE_EXTENSION, Action.LEADER_APPROVE_EXTENSION),
     ),
     Worklist(
+        "pauses", _("待审暂停"),
+        _("时限规则须经热线中心批准的暂停计时申请：批准后停止计时，或说明理由驳回；申请最早的在前。"),
+        frozenset({"dispatcher", "supervisor", "admin"}),
+        (Action.APPROVE_PAUSE, Action.REFUSE_PAUSE),
+    ),
+    Worklist(
         "unsatisfied", _("不满意待重办"),
         _("群众回访不满意的工单：确认重办，或说明理由后办结；回访最早的在前。"),
         frozenset({"dispatcher", "supervisor", "admin"}), (Action.REOPEN, Action.CLOSE),
@@ -74,6 +80,11 @@ LISTS: tuple[Worklist, ...] = (
     ),
     Worklist(
         "visits", _("待回访"), _("已答复、到了回访时间的工单；等待最久的在前。"),
+        frozenset({"agent", "supervisor", "admin"}),
+    ),
+    Worklist(
+        "retries", _("回访重拨"),
+        _("电话回访联系不上的工单：到了再拨时间的在前，注明已联系不上的次数。"),
         frozenset({"agent", "supervisor", "admin"}),
     ),
     Worklist(
@@ -127,6 +138,8 @@ def _conditions(user: User, now: datetime) -> dict[str, Q]:
         "extensions": _extension_q(standing),
         "unsatisfied": Q(status=Status.VISITED),
         "returns": Q(status=Status.RETURNED),
+        "pauses": Q(status=Status.ACCEPTED, pause_requested_at__isnull=False),
+        "retries": Q(status=Status.REPLIED, visit_attempts__gt=0),
         "overdue": overdue_q(now),
     }
 
@@ -134,8 +147,9 @@ def _conditions(user: User, now: datetime) -> dict[str, Q]:
 def tickets(key: str, user: User, *, now: datetime | None = None) -> QuerySet[Ticket]:
     """The tickets of one list (not `reviews`), sorted by urgency."""
     now = now or timezone.now()
-    if key == "visits":
-        return queries.visits_due(user, now=now).select_related("place").order_by("replied_at")
+    if key == "visits":  # a ticket called without answer waits in 回访重拨 instead
+        due = queries.visits_due(user, now=now).filter(visit_attempts=0)
+        return due.select_related("place").order_by("replied_at")
     base = queries.visible_to(user).select_related("place", "sub_unit")
     rows = queries.with_due(base.filter(_conditions(user, now)[key])).annotate(
         urgent_first=_urgent_first()
@@ -148,6 +162,10 @@ def tickets(key: str, user: User, *, now: datetime | None = None) -> QuerySet[Ti
     if key == "unsatisfied":
         rows = rows.annotate(visited_at=_last_event_at(Action.VISIT))
         return rows.order_by("urgent_first", "visited_at")
+    if key == "pauses":
+        return rows.order_by("urgent_first", "pause_requested_at")
+    if key == "retries":
+        return rows.order_by("visit_retry_at", "urgent_first")
     if key == "extensions":
         return rows.order_by("urgent_first", "resolve_by")
     return rows.order_by(F("due_at").asc(), "urgent_first")  # overdue: the longest missed first
@@ -177,7 +195,7 @@ def counts(user: User, lists: list[Worklist], *, now: datetime | None = None) ->
     if aggregates:
         found.update(queries.visible_to(user).order_by().aggregate(**aggregates))
     if "visits" in wanted:
-        found["visits"] = queries.visits_due(user, now=now).order_by().count()
+        found["visits"] = queries.visits_due(user, now=now).filter(visit_attempts=0).count()
     if "reviews" in wanted:
         exclusions, appeals = reviews(user)
         found["reviews"] = exclusions.count() + appeals.count()

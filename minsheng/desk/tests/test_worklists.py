@@ -189,10 +189,12 @@ def test_each_role_has_its_lists(
         return [w.key for w in worklists.available(user)]
 
     assert keys(dispatcher) == [
-        "dispatch", "extensions", "unsatisfied", "returns", "overdue", "reviews"
+        "dispatch", "extensions", "pauses", "unsatisfied", "returns", "overdue", "reviews"
     ]  # fmt: skip
-    assert keys(supervisor) == ["extensions", "unsatisfied", "visits", "overdue", "reviews"]
-    assert keys(agent) == ["visits"]
+    assert keys(supervisor) == [
+        "extensions", "pauses", "unsatisfied", "visits", "retries", "overdue", "reviews",
+    ]  # fmt: skip
+    assert keys(agent) == ["visits", "retries"]
     assert keys(street_leader) == ["extensions", "overdue"]
     assert keys(street_handler) == []
 
