@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.accounts.models import User
-from minsheng.citizens.masking import is_placeholder, normalise_phone
+from minsheng.citizens.masking import is_placeholder
 from minsheng.citizens.registry import record_reveal
-from minsheng.desk import forms
+from minsheng.desk import forms, worklists
 from minsheng.lib.forms import row_id
 from minsheng.notifications.queries import sms_for_ticket
 from minsheng.orgs.access import Standing, standing_of
@@ -199,30 +199,8 @@ def all_tickets(request: Request) -> HttpResponse:
 
 def _filter(tickets: QuerySet[Ticket], form: forms.SearchForm) -> QuerySet[Ticket]:
     data = form.cleaned_data
-    q = data["q"].strip()
-    if q:
-        condition = (
-            Q(number__iexact=q)
-            | Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | Q(address__icontains=q)
-        )
-        phone = normalise_phone(q)
-        if phone:
-            condition |= Q(resident__phone=phone)
-        if q.isdigit() and len(q) >= 4:
-            condition |= Q(resident__phone__endswith=q)
-        tickets = tickets.filter(condition)
-    if data["status"]:
-        tickets = tickets.filter(status=data["status"])
-    if data["group"]:
-        tickets = tickets.filter(category__parent_id=data["group"])
     district = form.districts.get(data["district"]) if data["district"] else None
-    if district is not None:
-        tickets = tickets.filter(
-            Q(place__path__startswith=district.path) | Q(unit__path__startswith=district.path)
-        )
-    return tickets
+    return worklists.filtered(tickets, data, district)
 
 
 @login_required

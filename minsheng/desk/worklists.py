@@ -5,8 +5,10 @@ is sorted by urgency (emergencies first, then the nearest or the longest-missed 
 The menu shows their counts, read in one aggregate query (`counts`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -21,12 +23,16 @@ from django.db.models import (
     When,
 )
 from django.db.models import Value as V
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.models import User
 from minsheng.assessment.models import Appeal, Decision, Exclusion
+from minsheng.citizens.masking import normalise_phone
+from minsheng.desk.models import SavedFilter
 from minsheng.orgs.access import Standing, standing_of
+from minsheng.orgs.models import Unit
 from minsheng.tickets import queries
 from minsheng.tickets.models import (
     ExtensionRequest,
@@ -206,3 +212,84 @@ def overdue_by_unit(tickets: QuerySet[Ticket]) -> list[dict[str, object]]:
     """The overdue count per main unit, the largest first."""
     rows = tickets.order_by().values("unit_id", "unit__name").annotate(n=Count("pk"))
     return [dict(row) for row in rows.order_by("-n", "unit__name")]
+
+
+def filter_q(data: Mapping[str, Any], district: Unit | None) -> Q:
+    """The condition of a list filter's cleaned data (`forms.ListFilterForm`; the search of all
+    tickets too): words or a phone, status, category group, district, urgency, unit."""
+    condition = Q()
+    q = str(data.get("q") or "").strip()
+    if q:
+        words = (
+            Q(number__iexact=q)
+            | Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(address__icontains=q)
+        )
+        phone = normalise_phone(q)
+        if phone:
+            words |= Q(resident__phone=phone)
+        if q.isdigit() and len(q) >= 4:
+            words |= Q(resident__phone__endswith=q)
+        condition &= words
+    if data.get("status"):
+        condition &= Q(status=data["status"])
+    if data.get("group"):
+        condition &= Q(category__parent_id=data["group"])
+    if district is not None:
+        condition &= Q(place__path__startswith=district.path) | Q(
+            unit__path__startswith=district.path
+        )
+    if data.get("urgent"):
+        condition &= Q(urgency=Urgency.URGENT)
+    if data.get("unit"):
+        condition &= Q(unit_id=data["unit"])
+    return condition
+
+
+def filtered(
+    tickets: QuerySet[Ticket], data: Mapping[str, Any], district: Unit | None
+) -> QuerySet[Ticket]:
+    return tickets.filter(filter_q(data, district))
+
+
+def saved_filters(user: User, key: str | None = None) -> QuerySet[SavedFilter]:
+    """The user's own saved filters (all lists, or one), in the order of the lists then names."""
+    rows = SavedFilter.objects.filter(user=user)
+    return rows.filter(list_key=key) if key else rows
+
+
+def _saved_data(query: str) -> dict[str, Any]:
+    """A saved filter's values (cleaned by the list's form when it was saved)."""
+    values = QueryDict(query)
+    data: dict[str, Any] = {"q": values.get("q", "")[:100], "urgent": values.get("urgent") == "1"}
+    for name in ("group", "district", "unit"):
+        raw = values.get(name, "")
+        data[name] = int(raw) if raw.isdigit() else None
+    return data
+
+
+def saved_counts(user: User, *, now: datetime | None = None) -> list[tuple[SavedFilter, int]]:
+    """The user's saved filters on the lists they have, each with how many tickets it holds
+    now: one aggregate over the visible tickets (and one count per saved filter of 待回访)."""
+    keys = {w.key for w in available(user) if w.tickets}
+    rows = [f for f in saved_filters(user) if f.list_key in keys]
+    if not rows:
+        return []
+    now = now or timezone.now()
+    data = {f.pk: _saved_data(f.query) for f in rows}
+    districts: dict[int, Unit] = {}
+    if any(d["district"] for d in data.values()):
+        districts = {u.pk: u for u in Unit.objects.filter(kind=Unit.Kind.DISTRICT)}
+    conditions = _conditions(user, now)
+    aggregates: dict[str, Count] = {}
+    found: dict[str, int] = {}
+    for f in rows:
+        q = filter_q(data[f.pk], districts.get(data[f.pk]["district"] or 0))
+        if f.list_key in conditions:
+            aggregates[f"s{f.pk}"] = Count("pk", filter=conditions[f.list_key] & q)
+        else:  # 待回访: its own query
+            found[f"s{f.pk}"] = tickets(f.list_key, user, now=now).filter(q).count()
+    if aggregates:
+        found.update(queries.visible_to(user).order_by().aggregate(**aggregates))
+    return [(f, found.get(f"s{f.pk}", 0)) for f in rows]
