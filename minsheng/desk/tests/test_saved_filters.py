@@ -44,7 +44,6 @@ def test_a_filter_narrows_the_list_and_its_export(
 def test_a_saved_filter_is_in_the_header_and_the_menu_with_its_count_and_only_for_its_owner(
     client: Any, dispatcher: Any, supervisor: Any, two_new: tuple[Ticket, Ticket]
 ) -> None:
-    noise, gas = two_new
     client.force_login(dispatcher)
     response = client.post(
         reverse("desk:save_filter", args=["dispatch"]), {"name": "紧急件", "query": "urgent=1"}
@@ -59,7 +58,7 @@ def test_a_saved_filter_is_in_the_header_and_the_menu_with_its_count_and_only_fo
     assert "?urgent=1" in header
     menu = page.split('class="subnav"')[1].split("</ul>")[0]
     assert "☆ 紧急件（待派单）" in menu
-    assert dict((f.name, n) for f, n in worklists.saved_counts(dispatcher)) == {"紧急件": 1}
+    assert {f.name: n for f, n in worklists.saved_counts(dispatcher)} == {"紧急件": 1}
     # the same name again replaces the filter
     client.post(
         reverse("desk:save_filter", args=["dispatch"]), {"name": "紧急件", "query": "q=施工"}
