@@ -152,6 +152,7 @@ def inbox(request: Request) -> HttpResponse:
     standing = standing_of(request.user)
     _require(bool(standing.unit_paths))
     tickets = queries.inbox(request.user).select_related("sub_unit")
+    tickets = tickets.defer(*worklists.LIGHT, "sub_unit__boundary")
     counts = dict(tickets.order_by().values_list("status").annotate(n=Count("pk")))
     current = request.GET.get("status", "")
     if current not in dict(forms.INBOX_TABS):
@@ -191,6 +192,7 @@ def all_tickets(request: Request) -> HttpResponse:
     _require(standing_of(request.user).is_centre)
     form = forms.SearchForm(request.GET or None)
     tickets = queries.visible_to(request.user).select_related("place")
+    tickets = tickets.defer(*worklists.LIGHT, "place__boundary")
     if form.is_bound and form.is_valid():
         tickets = _filter(tickets, form)
     page = _page(request, tickets.order_by("-received_at"))

@@ -45,6 +45,9 @@ from minsheng.tickets.models import (
 from minsheng.tickets.names import Action
 
 CENTRE_DECIDES = frozenset({"dispatcher", "supervisor", "admin"})
+# A list's rows show units by name: their boundaries (GeoJSON) are neither read nor decoded.
+LIGHT = ("unit__boundary",)
+LIGHTER = ("place__boundary", "sub_unit__boundary")
 
 
 @dataclass(frozen=True)
@@ -155,8 +158,8 @@ def tickets(key: str, user: User, *, now: datetime | None = None) -> QuerySet[Ti
     now = now or timezone.now()
     if key == "visits":  # a ticket called without answer waits in 回访重拨 instead
         due = queries.visits_due(user, now=now).filter(visit_attempts=0)
-        return due.select_related("place").order_by("replied_at")
-    base = queries.visible_to(user).select_related("place", "sub_unit")
+        return due.select_related("place").defer(*LIGHT, "place__boundary").order_by("replied_at")
+    base = queries.visible_to(user).select_related("place", "sub_unit").defer(*LIGHT, *LIGHTER)
     rows = queries.with_due(base.filter(_conditions(user, now)[key])).annotate(
         urgent_first=_urgent_first()
     )
