@@ -6,6 +6,7 @@ never see Li's tickets, and the other way round.
 """
 
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -217,6 +218,14 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_anchor_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test seals its timelines in a file of its own (tickets.anchors): an anchor of
+    another test's rolled-back events would not verify here."""
+    base = tmp_path_factory.getbasetemp()
+    settings.MINSHENG_ANCHOR_FILE = str(base / f"anchors-{uuid.uuid4().hex}.jsonl")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_geometry() -> None:
     """Each test draws its own boundaries: forget the city outline an earlier test cached.
 
@@ -226,6 +235,7 @@ def _fresh_geometry() -> None:
     queries = sys.modules.get("minsheng.triage.queries")  # not imported: nothing cached
     if queries is not None:
         queries._cache.pop("polygons", None)
+        queries._cache.pop("units", None)
 
 
 # --- headless Chromium for the browser tests ------------------------------------------------

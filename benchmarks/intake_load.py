@@ -91,6 +91,21 @@ def wait_until_up(port: int, deadline: float) -> None:
     raise RuntimeError("the server did not come up")
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by the processes of one process group (the
+    server's master and workers), read from /proc; 0 where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 class Client(threading.Thread):
     """One partner system posting tickets back to back on a keep-alive connection."""
 
@@ -246,12 +261,15 @@ def main() -> None:
         log(f"{args.clients} clients for {args.seconds:g} s (+{args.warmup:g} s warm-up)")
         start = time.monotonic()
         warm_until = start + args.warmup
+        server_cpu, client_cpu = group_cpu_seconds(server.pid), time.process_time()
         stop_at = warm_until + args.seconds
         clients = [Client(args.door, port, key, stop_at, warm_until) for _ in range(args.clients)]
         for client in clients:
             client.start()
         for client in clients:
             client.join()
+        server_cpu = group_cpu_seconds(server.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         latencies = sorted(x for c in clients for x in c.latencies)
         acknowledged = [a for c in clients for a in c.acknowledged]
         failures: dict[str, int] = {}
@@ -270,6 +288,11 @@ def main() -> None:
             "lost": verdict["lost"],
             "duplicated": verdict["duplicated"],
             "stored": verdict["stored"],
+            # CPU per acknowledged ticket, warm-up included: what the figure costs the machine
+            # whatever else runs on it (the database's share is not counted)
+            "server_cpu_ms_per_ticket": round(1000 * server_cpu / max(len(acknowledged), 1), 2),
+            "client_cpu_ms_per_ticket": round(1000 * client_cpu / max(len(acknowledged), 1), 2),
+            "load_average": round(os.getloadavg()[0], 2),
             "errors": failures,
             "error_samples": {k: v for c in clients for k, v in c.samples.items()},
             "clients": args.clients,

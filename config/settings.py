@@ -1,5 +1,7 @@
 """Settings, read from the environment (every variable is listed in .env.example)."""
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -224,6 +226,15 @@ MINSHENG_NUMBERING_OWN_CONNECTION = env_bool("MINSHENG_NUMBERING_OWN_CONNECTION"
 # New API tickets arriving together in one web process are written in one transaction, at
 # most this many (docs/api.md, "Throughput"); 1 writes each on its own.
 MINSHENG_INTAKE_BATCH = env_int("MINSHENG_INTAKE_BATCH", 32)
+# The timelines' hash chain is keyed with a secret the database does not hold (by default
+# derived from the secret key: changing either makes every timeline fail verify_timeline), and
+# sealed at intervals by a keyed root appended to a file outside the database (tickets.anchors).
+MINSHENG_CHAIN_KEY = (
+    env_secret("MINSHENG_CHAIN_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"minsheng timeline chain", hashlib.sha256).hexdigest()
+)
+MINSHENG_ANCHOR_FILE = env("MINSHENG_ANCHOR_FILE", str(BASE_DIR / "var" / "timeline-anchors.jsonl"))
+MINSHENG_ANCHOR_HOURS = env_int("MINSHENG_ANCHOR_HOURS", 24)
 MINSHENG_TILE_URL = env("MINSHENG_TILE_URL")
 MINSHENG_DUE_SOON_HOURS = env_int("MINSHENG_DUE_SOON_HOURS", 24)
 MINSHENG_AUTO_DISPATCH_CONFIDENCE = float(env("MINSHENG_AUTO_DISPATCH_CONFIDENCE", "0.8"))

@@ -1,4 +1,5 @@
-"""The staff login form, throttled (accounts.throttle)."""
+"""The staff login form, throttled (accounts.throttle), with the second factor where a member
+of staff has switched it on (accounts.twofactor)."""
 
 import math
 import time
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.accounts import throttle
+from minsheng.accounts import throttle, twofactor
 
 
 def client_address(request: Any) -> str:
@@ -19,7 +20,10 @@ def client_address(request: Any) -> str:
 
 
 class ThrottledLogin(AuthenticationForm):
-    """Django's login form; a locked name or address is refused before the password is read."""
+    """Django's login form; a locked name or address is refused before the password is read,
+    and an account with an authenticator also needs its current code."""
+
+    code = forms.CharField(label=_("动态验证码"), required=False, max_length=8)
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
@@ -34,8 +38,25 @@ class ThrottledLogin(AuthenticationForm):
             )
         try:
             cleaned = super().clean()
+            self._second_factor()
         except forms.ValidationError:
             throttle.failed(username, address, now=now)
             raise
         throttle.succeeded(username)
         return cleaned
+
+    def _second_factor(self) -> None:
+        user = self.get_user()
+        if user is None or not twofactor.active(user):
+            return
+        code = self.cleaned_data.get("code") or ""
+        if not code.strip():
+            raise forms.ValidationError(
+                _("此账号已开启两步验证，请输入身份验证器上的 6 位动态验证码。"),
+                code="code_missing",
+            )
+        if not twofactor.verify(user, code):
+            raise forms.ValidationError(
+                _("动态验证码不正确或已使用过，请输入身份验证器上当前显示的验证码。"),
+                code="code_wrong",
+            )

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import secrets
 
+from django.core.cache import caches
 from django.utils import timezone
 
 from minsheng.accounts.models import ApiKey
@@ -50,4 +51,16 @@ def authenticate(raw: str, *, scope: str) -> ApiKey | None:
     now = timezone.now()
     if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    return key
+
+
+def remembered(raw: str, *, scope: str, seconds: float = 5) -> ApiKey | None:
+    """`authenticate`, remembered per process for `seconds`: a channel posting back to back is
+    checked once, and revoking its key takes effect within that time."""
+    slot = f"api-key:{scope}:{_hash(raw)}"
+    key = caches["process"].get(slot)
+    if key is None:
+        key = authenticate(raw, scope=scope)
+        if key is not None:
+            caches["process"].set(slot, key, seconds)
     return key

@@ -45,3 +45,20 @@ class ApiKey(models.Model):
 
     def allows(self, scope: str) -> bool:
         return self.is_active and scope in self.scopes
+
+
+class SecondFactor(models.Model):
+    """A member of staff's authenticator app (TOTP, RFC 6238): optional, asked at login once
+    confirmed. Written only by `accounts.twofactor`."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="second_factor")
+    secret = models.CharField(max_length=64, editable=False)  # base32
+    confirmed_at = models.DateTimeField("启用时间", null=True, blank=True)
+    last_step = models.BigIntegerField(default=0, editable=False)  # a code works only once
+
+    class Meta:
+        verbose_name = "两步验证"
+        verbose_name_plural = "两步验证"
+
+    def __str__(self) -> str:
+        return f"{self.user} 的身份验证器"

@@ -144,13 +144,13 @@ def perform(
 
 def file_ticket(caller: Caller, body: TicketIn) -> tuple[int, dict[str, Any]]:
     """File a new ticket through intake, as the key's system."""
-    request = ticket_request(caller, body)
-    ticket = door.submit(request, by=caller.actor, route_later=True)
+    checked = ticket_request(caller, body)
+    ticket = door.submit(checked.request, by=caller.actor, route_later=True)
     return 201, ticket_out(ticket, full_phone=caller.sees_phone)
 
 
-def ticket_request(caller: Caller, body: TicketIn) -> door.Request:
-    """The new ticket as the door takes it, checked as the door will (422 if refused)."""
+def ticket_request(caller: Caller, body: TicketIn) -> door.Checked:
+    """The new ticket as the door takes it, checked and placed (422 if refused)."""
     point = (body.lon, body.lat) if body.lon is not None and body.lat is not None else None
     if point and not triage_queries.polygon_index().contains(*point):
         raise ApiError(
@@ -165,10 +165,9 @@ def ticket_request(caller: Caller, body: TicketIn) -> door.Request:
         place=queries.unit_by_code(body.place, field="place") if body.place else None,
     )
     try:
-        door.check(request, by=caller.actor)
+        return door.prepare(request, by=caller.actor)
     except WorkflowError as error:
         raise ApiError(422, "rejected", str(error)) from error
-    return request
 
 
 @dataclass(frozen=True)
@@ -177,13 +176,13 @@ class Filing:
     language its answer is in (the batch is written in another request's thread)."""
 
     caller: Caller
-    request: door.Request
+    checked: door.Checked
     language: str = field(default_factory=translation.get_language)
 
 
 def file_tickets(batch: list[Filing]) -> list[tuple[int, dict[str, Any]]]:
     """File tickets that arrived together in one transaction."""
-    tickets = door.submit_many([(f.request, f.caller.actor) for f in batch])
+    tickets = door.submit_many([f.checked for f in batch])
     answers = []
     for filing, ticket in zip(batch, tickets, strict=True):
         with translation.override(filing.language):

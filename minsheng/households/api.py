@@ -1,6 +1,7 @@
-"""The register and the department feeds through /api/v1/, with a key of scope `households`.
+"""The register, the monthly accounts and the department feeds through /api/v1/, with a key of
+scope `households`.
 
-Both take the CSV text of the command-line files (docs/households.md) and are all-or-nothing:
+All take the CSV text of the command-line files (docs/households.md) and are all-or-nothing:
 a file with any bad row answers 422 with one Chinese message per row and writes nothing.
 """
 
@@ -22,6 +23,11 @@ class CsvIn(Schema):
 
 class RegisterOut(Schema):
     households: int
+
+
+class AccountsOut(Schema):
+    households: int
+    months: int
 
 
 class FeedOut(Schema):
@@ -67,6 +73,19 @@ def feed(request: HttpRequest, source: str, body: CsvIn) -> Any:
         return _refused(error)
     except write.Refused as refused:
         return Status(422, {"code": "refused", "message": str(refused), "errors": []})
+
+
+@router.post(
+    "/households/accounts",
+    response={200: AccountsOut, 401: ErrorOut, 422: ErrorOut},
+    operation_id="households_accounts",
+)
+def accounts(request: HttpRequest, body: CsvIn) -> Any:
+    """Monthly income and expense accounts, one row per household and month."""
+    try:
+        return importing.import_accounts(body.csv, by=_by(request))
+    except importing.FileRefused as error:
+        return _refused(error)
 
 
 def _by(request: HttpRequest) -> str:

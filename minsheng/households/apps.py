@@ -2,7 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from minsheng.lib.extensions import CategorySpec, MenuEntry, Panel, ProgrammeConfig, ResidentLink
+from minsheng.lib.extensions import (
+    CategorySpec,
+    MenuEntry,
+    Panel,
+    ProgrammeConfig,
+    ResidentLink,
+    WorkerStep,
+)
 
 HERE = "minsheng.households"
 STEP_CATEGORY = CategorySpec(
@@ -37,5 +44,12 @@ class HouseholdsConfig(ProgrammeConfig):
         ResidentLink("households_m:report", _("防返贫一键申报"), _("家里遇到困难，可以自己申报")),
     )
     panels = (Panel(_("防返贫监测"), "households/panel.html", f"{HERE}.queries.panel"),)
+    worker_steps = (WorkerStep("households-reminders", f"{HERE}.tracking.remind", 1800),)
     categories = (STEP_CATEGORY,)
     demo = f"{HERE}.demo.load"
+
+    def ready(self) -> None:
+        from minsheng.households import tracking
+        from minsheng.tickets.signals import event_recorded
+
+        event_recorded.connect(tracking.on_ticket_event, dispatch_uid="households")

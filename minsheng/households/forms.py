@@ -1,5 +1,7 @@
 """Forms of the staff pages and of the resident's one-tap report."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -7,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.households import rules
 from minsheng.households.catalogue import MEASURE_CHOICES, PAYMENT_CHOICES
-from minsheng.households.models import MONITORED, HouseholdStatus
+from minsheng.households.models import MONITORED, HouseholdStatus, Parameters
+
+_MONEY: dict[str, Any] = {
+    "min_value": 0,
+    "max_digits": 12,
+    "decimal_places": 2,
+    "required": False,
+    "initial": 0,
+}
 
 EIGHT_VISITS = (
     ("income", "收入低或明显下降"),
@@ -86,6 +96,75 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(label="金额（元）", min_value=0.01, max_digits=10, decimal_places=2)
     paid_on = forms.DateField(label="发放日期", widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="说明", max_length=200, required=False)
+
+
+class MonthForm(forms.Form):
+    """One month of a household's accounts (the calculator's parts, in yuan)."""
+
+    month = forms.CharField(label="月份（YYYY-MM）", max_length=10)
+    wage = forms.DecimalField(label="工资性收入", **_MONEY)
+    business = forms.DecimalField(label="经营性收入", **_MONEY)
+    property_income = forms.DecimalField(label="财产性收入", **_MONEY)
+    transfer = forms.DecimalField(label="转移性收入", **_MONEY)
+    production_cost = forms.DecimalField(label="生产经营支出", **_MONEY)
+    medical = forms.DecimalField(label="合规医疗自付", **_MONEY)
+    school = forms.DecimalField(label="合规教育支出", **_MONEY)
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_month(self) -> date:
+        from minsheng.households.importing import parse_month
+
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
+            raise forms.ValidationError("月份应为 YYYY-MM")
+        if self.today is not None and month >= rules.first_of(self.today):
+            raise forms.ValidationError("只能录入已结束的月份")
+        return month
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in rules.Month.__dataclass_fields__:
+            if name != "month" and data.get(name) is None and name in self.fields:
+                data[name] = Decimal(0)
+        return data
+
+
+PARAM_FIELDS = tuple(rules.Params.__dataclass_fields__)
+
+
+class ParamsForm(forms.ModelForm):
+    """A jurisdiction's parameters for one year; the rules' checks run in `clean`."""
+
+    class Meta:
+        model = Parameters
+        fields = ["jurisdiction", "year", *(f for f in PARAM_FIELDS if f != "year")]
+
+    def __init__(self, *args: Any, jurisdictions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["jurisdiction"]
+        field.queryset = jurisdictions
+        field.label = "适用范围"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        problems = rules.params_problems(self._params(data))
+        for problem in problems:
+            self.add_error(None, problem)
+        return data
+
+    def as_params(self) -> rules.Params:
+        return self._params(self.cleaned_data)
+
+    @staticmethod
+    def _params(data: dict[str, Any]) -> rules.Params:
+        values: dict[str, Any] = {f: data.get(f) for f in PARAM_FIELDS}
+        values["medical_mode"] = values["medical_mode"] or ""
+        return rules.Params(**values)
 
 
 class RevealForm(forms.Form):

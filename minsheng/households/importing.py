@@ -4,6 +4,8 @@ file with any bad row is refused whole, with a Chinese message per row (docs/hou
 Register columns: household, village, head, phone, residence, status, name, relation,
 id_number, birth_year, labour, disability, illness, schooling (one row per member).
 Feed columns: id_number, amount, date, note (one row per person pushed).
+Accounts columns: household, month (YYYY-MM), wage, business, property, transfer,
+production_cost, medical, school (one row per household and month, in yuan).
 """
 
 import csv
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from minsheng.households import rules, write
 from minsheng.households.catalogue import FEED_CAUSE, FEED_SOURCES
-from minsheng.households.models import MONITORED, HouseholdStatus, Member
+from minsheng.households.models import MONITORED, Household, HouseholdStatus, Member
 from minsheng.orgs.models import Unit
 
 REGISTER_COLUMNS = (
@@ -37,6 +39,17 @@ REGISTER_COLUMNS = (
     "schooling",
 )
 FEED_COLUMNS = ("id_number", "amount", "date", "note")
+# The calculator's parts (rules.Month); the file says "property" for property_income.
+ACCOUNT_PARTS = {
+    "wage": "wage",
+    "business": "business",
+    "property": "property_income",
+    "transfer": "transfer",
+    "production_cost": "production_cost",
+    "medical": "medical",
+    "school": "school",
+}
+ACCOUNT_COLUMNS = ("household", "month", *ACCOUNT_PARTS)
 REQUIRED_REGISTER = ("household", "village", "head", "name", "id_number")
 LABOURS = {"full": "full", "weak": "weak", "none": "none", "有": "full", "弱": "weak", "无": "none"}
 
@@ -211,6 +224,85 @@ def _date(text: str) -> date | None:
         return date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
+
+
+def parse_month(text: str) -> date | None:
+    """`YYYY-MM` (or `YYYY-MM-01`) as the 1st of that month."""
+    text = (text or "").strip()
+    try:
+        if len(text) == 7:
+            return date.fromisoformat(f"{text}-01")
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+    return day if day is not None and day.day == 1 else None
+
+
+def parse_accounts(text: str, *, today: date | None = None) -> list[write.MonthsIn]:
+    """The monthly accounts, grouped per household; a month not yet over is refused."""
+    rows = read_rows(text, ACCOUNT_COLUMNS, ("household", "month"))
+    known = {
+        h.code: h for h in Household.objects.filter(code__in={r.get("household", "") for r in rows})
+    }
+    current = rules.first_of(today or timezone.localdate())
+    errors: list[RowError] = []
+    out: dict[str, write.MonthsIn] = {}
+    seen: set[tuple[str, date]] = set()
+    for n, row in enumerate(rows, start=2):
+        problems = []
+        code = row.get("household", "")
+        household = known.get(code)
+        if household is None:
+            problems.append(f"户编号 {code or '（空）'} 未登记")
+        month = parse_month(row.get("month", ""))
+        if month is None:
+            problems.append("月份应为 YYYY-MM")
+        elif month >= current:
+            problems.append("只能录入已结束的月份")
+        elif (code, month) in seen:
+            problems.append("同一户同一月份重复")
+        amounts: dict[str, Decimal] = {}
+        for column, part in ACCOUNT_PARTS.items():
+            raw = row.get(column, "").replace(",", "") or "0"
+            try:
+                value = Decimal(raw)
+            except InvalidOperation:
+                problems.append(f"{ACCOUNT_LABELS[column]}不是数字")
+                continue
+            if not value.is_finite() or value < 0 or value >= Decimal("1e10"):
+                problems.append(f"{ACCOUNT_LABELS[column]}应为不小于 0 的金额")
+                continue
+            amounts[part] = value.quantize(Decimal("0.01"))
+        if problems:
+            errors.append(RowError(n, "；".join(problems)))
+            continue
+        assert household is not None
+        assert month is not None
+        seen.add((code, month))
+        out.setdefault(code, write.MonthsIn(household=household)).months.append(
+            rules.Month(month=month, **amounts)
+        )
+    if errors:
+        raise FileRefused(errors)
+    return list(out.values())
+
+
+ACCOUNT_LABELS = {
+    "wage": "工资性收入",
+    "business": "经营性收入",
+    "property": "财产性收入",
+    "transfer": "转移性收入",
+    "production_cost": "生产经营支出",
+    "medical": "合规医疗自付",
+    "school": "合规教育支出",
+}
+
+
+def import_accounts(text: str, *, by: Any) -> dict[str, int]:
+    """All rows or none; a month already entered is replaced."""
+    batches = parse_accounts(text)
+    write.save_accounts(batches, by=by)
+    return {"households": len(batches), "months": sum(len(b.months) for b in batches)}
 
 
 def import_register(text: str, *, by: Any) -> int:

@@ -62,8 +62,50 @@ def deadlines(
     return Due(home_check=home, decision=decision, beyond_calendar=beyond_a or beyond_b)
 
 
+# Our split of the time after the home check (a guess: B5 saw one county with per-step limits,
+# "information check within 5 days of the village report; review and notice within 5 days
+# after"). Each step is due this many working days after it starts, on the working-day
+# calendar, and never after the case's decision date; the notice's count starts when its
+# days have run. Without it every later step was due on the decision date, so nothing chased
+# a step until the whole case was late.
+STEP_WORKDAYS = {
+    DATA_CHECK: 2,
+    VILLAGE_REVIEW: 3,
+    NOTICE: 1,
+    TOWNSHIP_REVIEW: 2,
+    COUNTY_APPROVAL: 2,
+}
+
+
 def due_of(step: str, due: Due) -> date:
+    """The case-level limit a step falls under (home check, or the decision)."""
     return due.home_check if STEPS[step].deadline == "home_check" else due.decision
+
+
+def step_due(
+    step: str, started: date, due: Due, calendar: WorkCalendar, *, notice_days: int
+) -> date:
+    """The step's own deadline: the home check's legal date; a later step's working days
+    from its start, capped by the decision date, but never before the notice can end."""
+    if STEPS[step].deadline == "home_check":
+        return due.home_check
+    if step == NOTICE:
+        ends = started + timedelta(days=notice_days)
+        first = ends if calendar.is_workday(ends) else calendar.add_workdays(ends, 1)[0]
+        own = calendar.add_workdays(first, STEP_WORKDAYS[step] - 1)[0]
+        return max(min(own, due.decision), first)
+    own = calendar.add_workdays(started, STEP_WORKDAYS[step])[0]
+    return max(min(own, due.decision), started)
+
+
+def reminder(due: date, today: date, calendar: WorkCalendar) -> str:
+    """Which reminder an open step calls for today: "soon" on its last working day or the
+    working day before, "late" once it has passed, else ""."""
+    if today > due:
+        return "late"
+    if calendar.add_workdays(today, 1)[0] >= due:
+        return "soon"
+    return ""
 
 
 def next_step(kind: str, done: list[str]) -> str | None:

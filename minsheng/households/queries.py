@@ -59,6 +59,24 @@ def accounts_for(household: Household, today: date, params: rules.Params) -> rul
     return rules.accounts(months_of(household), persons(household), start, end)
 
 
+def calculator(household: Household, today: date) -> dict[str, Any]:
+    """What the calculator page shows: the window's accounts under the household's parameters
+    and the last 24 months entered, each with its net and annualised per-capita income."""
+    params = params_for(household, today.year)
+    n = persons(household)
+    rows = sorted(months_of(household), key=lambda m: m.month, reverse=True)[:24]
+    return {
+        "params": params,
+        "line": params.line(),
+        "persons": n,
+        "acc": accounts_for(household, today, params),
+        "months": [
+            {"m": m, "net": m.net, "per_capita": (m.net * 12 / n).quantize(Decimal("0.01"))}
+            for m in rows
+        ],
+    }
+
+
 def monthly_per_capita(household: Household, today: date, months: int) -> list[Decimal]:
     """Annualised per-capita net income of each of the last `months` full months present."""
     n = persons(household)
@@ -142,6 +160,42 @@ def visible(user: User) -> QuerySet[Household]:
 def may_use(user: User) -> bool:
     standing = standing_of(user)
     return standing.is_centre or bool(standing.unit_paths)
+
+
+PARAMS_ROLES = frozenset({"leader", "admin"})
+JURISDICTION_KINDS = (Unit.Kind.CITY, Unit.Kind.DISTRICT, Unit.Kind.TOWNSHIP, Unit.Kind.STREET)
+
+
+def jurisdictions(user: User) -> QuerySet[Unit]:
+    """The units whose parameters the user may set: cities, districts (counties) and townships
+    under a unit where the user is a leader or an administrator (all for a superuser)."""
+    standing = standing_of(user)
+    rows = Unit.objects.filter(kind__in=JURISDICTION_KINDS, is_active=True)
+    if standing.is_admin:
+        return rows.order_by("path")
+    condition = Q(pk__in=[])
+    for path, roles in standing.unit_roles.items():
+        if roles & PARAMS_ROLES:
+            condition |= Q(path__startswith=path)
+    return rows.filter(condition).order_by("path")
+
+
+def parameter_sets(user: User) -> QuerySet[Parameters]:
+    """The parameter sets that apply to what the user sees: their jurisdictions' and those
+    above their units (read-only for the latter)."""
+    standing = standing_of(user)
+    rows = Parameters.objects.select_related("jurisdiction").order_by("jurisdiction__path", "-year")
+    if standing.is_centre:
+        return rows
+    condition = Q(pk__in=[])
+    for path in standing.unit_paths:
+        condition |= Q(jurisdiction__path__startswith=path)
+    above = [
+        p.pk
+        for p in rows
+        if any(path.startswith(p.jurisdiction.path) for path in standing.unit_paths)
+    ]
+    return rows.filter(condition | Q(pk__in=above))
 
 
 def villages(user: User) -> QuerySet[Unit]:

@@ -327,3 +327,87 @@ def guess_cause(text: str) -> str:
         if any(word in (text or "") for word in cause.words):
             return cause.code
     return "other"
+
+
+# --- a step answered on the ticket page ----------------------------------------------------
+
+REFUSING_WORDS = ("不通过", "未通过", "不符合", "不予", "不纳入", "不同意")
+TARGET_WORDS = (
+    ("unstable", ("脱贫不稳定",)),
+    ("marginal", ("边缘易致贫", "边缘户")),
+    ("sudden", ("突发严重困难", "突发困难")),
+)
+
+
+@dataclass(frozen=True)
+class ReplyReading:
+    """What a unit's reply on a step's ticket says about the step."""
+
+    passed: bool
+    authorised: bool
+    target: str
+    rigid_resolved: bool | None
+    guarantees: bool | None
+    water: bool | None
+
+
+def _said(text: str, words: Iterable[str]) -> bool:
+    return any(w in text for w in words)
+
+
+def read_reply(text: str) -> ReplyReading:
+    """Read a reply written on the ticket page: refused when it says so (不通过, 不符合 …);
+    authorised when it mentions the signed 授权书; the monitored type and, for elimination's
+    home check, 刚性支出 / 三保障 / 饮水 as kept when named without a negation."""
+    text = text or ""
+    target = next((code for code, words in TARGET_WORDS if _said(text, words)), "")
+
+    def kept(subject: str) -> bool | None:
+        if subject not in text:
+            return None
+        tail = text[text.index(subject) : text.index(subject) + len(subject) + 6]
+        return not _said(tail, ("未", "不", "没有", "尚"))
+
+    return ReplyReading(
+        passed=not _said(text, REFUSING_WORDS),
+        authorised="授权" in text and not _said(text, ("未签", "拒签", "未授权", "不授权")),
+        target=target,
+        rigid_resolved=kept("刚性支出"),
+        guarantees=kept("三保障"),
+        water=kept("饮水"),
+    )
+
+
+# --- parameters set by a county ---------------------------------------------------------------
+
+MIN_NOTICE_DAYS = 5  # 永城: the public notice runs at least 5 days
+MIN_STABLE_MONTHS = 6  # B7: income stable at least six months
+
+
+def params_problems(p: Params) -> list[str]:
+    """Why a jurisdiction's parameters cannot be saved ([] when they can)."""
+    problems = []
+    dibao = (p.dibao_monthly is not None, p.dibao_factor is not None)
+    if p.line_fixed is not None and any(dibao):
+        problems.append("监测线填写固定金额或“倍数 × 低保 × 12”，二选一")
+    elif dibao[0] != dibao[1]:
+        problems.append("按低保计算监测线时，低保标准和倍数都要填写")
+    amounts = (p.line_fixed, p.dibao_monthly, p.dibao_factor, p.province_rural_income)
+    if any(v is not None and v <= 0 for v in amounts):
+        problems.append("金额和倍数须大于 0")
+    if p.medical_mode:
+        values = [v for v in (p.medical_low, p.medical_general) if v is not None]
+        if not values or any(v <= 0 for v in values):
+            problems.append("设置医疗自付预警时，至少填写一个大于 0 的阈值")
+        if p.medical_mode == MEDICAL_SHARE:
+            if p.province_rural_income is None:
+                problems.append("按比例设置医疗预警时，须填写全省上年农村居民人均可支配收入")
+            if any(v > 10 for v in values):
+                problems.append("按比例设置医疗预警时，阈值填写比例（如 0.5 表示 50%）")
+    if p.home_check_workdays < 1 or p.decision_workdays < p.home_check_workdays:
+        problems.append("认定时限不能短于入户核实时限，且均至少 1 个工作日")
+    if p.notice_days < MIN_NOTICE_DAYS:
+        problems.append(f"公示不少于 {MIN_NOTICE_DAYS} 天")
+    if p.stable_months < MIN_STABLE_MONTHS:
+        problems.append(f"收入稳定期不少于 {MIN_STABLE_MONTHS} 个月")
+    return problems

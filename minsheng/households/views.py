@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.households import exports, forms, procedure, queries, rules, write
-from minsheng.households.models import Case, Household, Step
+from minsheng.households.models import Case, Household, Parameters, Step
+from minsheng.households.presets import PRESETS
 from minsheng.orgs.models import Unit
 from minsheng.tickets.models import Ticket
 
@@ -153,6 +154,23 @@ def household(request: Request, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def accounts(request: Request, pk: int) -> HttpResponse:
+    """The income and expense calculator: the months entered, one month added or corrected."""
+    h = _household(request, pk)
+    today = timezone.localdate()
+    form = forms.MonthForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        month = rules.Month(**{f: data[f] for f in rules.Month.__dataclass_fields__})
+        write.save_months(h, [month])
+        messages.success(request, _("已保存 %(month)s 的收支") % {"month": f"{month.month:%Y-%m}"})
+        return redirect("households:accounts", pk=h.pk)
+    context = {"h": h, "form": form, **queries.calculator(h, today)}
+    return render(request, "households/accounts.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def identity(request: Request, pk: int) -> HttpResponse:
     """The one screen with full ID numbers: shown after a reason is given, each reveal recorded."""
     h = _household(request, pk)
@@ -282,6 +300,54 @@ def new_clue(request: Request) -> HttpResponse:
             except write.Refused as refused:
                 form.add_error(None, str(refused))
     return render(request, "households/clue_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def parameters(request: Request) -> HttpResponse:
+    """The parameter sets that apply to the user's area, and the presets to start from."""
+    _check(request)
+    return render(
+        request,
+        "households/parameters.html",
+        {
+            "rows": queries.parameter_sets(request.user),
+            "editable": set(queries.jurisdictions(request.user).values_list("pk", flat=True)),
+            "presets": PRESETS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_parameters(request: Request) -> HttpResponse:
+    """Set a jurisdiction's parameters for a year (its leaders and administrators only),
+    from scratch, from a preset (?preset=gansu-2024) or editing a set (?id=)."""
+    _check(request)
+    allowed = queries.jurisdictions(request.user)
+    if not allowed.exists():
+        raise PermissionDenied(_("只有本级单位负责人或管理员可以设置监测参数。"))
+    source = request.POST if request.method == "POST" else request.GET
+    instance = None
+    if source.get("id", "").isdigit():
+        instance = get_object_or_404(
+            Parameters.objects.filter(jurisdiction__in=allowed), pk=int(source["id"])
+        )
+    preset = PRESETS.get(request.GET.get("preset", ""))
+    initial = {f: getattr(preset, f) for f in rules.Params.__dataclass_fields__} if preset else {}
+    form = forms.ParamsForm(
+        request.POST or None, instance=instance, initial=initial, jurisdictions=allowed
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            write.save_parameters(
+                form.cleaned_data["jurisdiction"], form.as_params(), by=request.user
+            )
+            messages.success(request, _("已保存监测参数"))
+            return redirect("households:parameters")
+        except write.Refused as refused:
+            form.add_error(None, str(refused))
+    return render(request, "households/parameters_form.html", {"form": form, "instance": instance})
 
 
 @login_required

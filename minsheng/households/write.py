@@ -26,6 +26,7 @@ from minsheng.households.models import (
     Measure,
     Member,
     MonthAccount,
+    Parameters,
     Payment,
     StatusEvent,
     Step,
@@ -121,6 +122,21 @@ def _set_status(
     household.refresh_from_db(fields=["status"])
 
 
+@dataclass
+class MonthsIn:
+    household: Household
+    months: list[rules.Month] = field(default_factory=list)
+
+
+@transaction.atomic
+def save_accounts(batches: list[MonthsIn], *, by: User | str) -> int:
+    """Monthly accounts of many households (a file: all or none); a month entered is replaced."""
+    for batch in batches:
+        save_months(batch.household, batch.months)
+    logger.info("monthly accounts saved by %s: %d households", _who(by), len(batches))
+    return sum(len(b.months) for b in batches)
+
+
 @transaction.atomic
 def save_months(household: Household, months: list[rules.Month]) -> None:
     for m in months:
@@ -129,6 +145,20 @@ def save_months(household: Household, months: list[rules.Month]) -> None:
             month=m.month,
             defaults={f: getattr(m, f) for f in rules.Month.__dataclass_fields__ if f != "month"},
         )
+
+
+@transaction.atomic
+def save_parameters(jurisdiction: Unit, params: rules.Params, *, by: User | str) -> Parameters:
+    """Create or replace a jurisdiction's parameters for one year, after the rules' checks."""
+    problems = rules.params_problems(params)
+    if problems:
+        raise Refused("；".join(problems))
+    fields = {f: getattr(params, f) for f in rules.Params.__dataclass_fields__ if f != "year"}
+    row, _ = Parameters.objects.update_or_create(
+        jurisdiction=jurisdiction, year=params.year, defaults=fields
+    )
+    logger.info("parameters %s %s saved by %s", jurisdiction.code, params.year, _who(by))
+    return row
 
 
 @transaction.atomic
@@ -325,8 +355,16 @@ def open_elimination(household: Household, *, by: User | str, at: datetime | Non
 
 
 def _start_step(case: Case, kind: str, *, at: datetime) -> Step:
-    due = procedure.Due(case.home_check_due, case.decision_due, False)
-    step = Step.objects.create(case=case, kind=kind, due=procedure.due_of(kind, due), started_at=at)
+    limits = procedure.Due(case.home_check_due, case.decision_due, False)
+    params = queries.params_for(case.household, at.year)
+    due = procedure.step_due(
+        kind,
+        timezone.localdate(at),
+        limits,
+        official_calendar(),
+        notice_days=params.notice_days,
+    )
+    step = Step.objects.create(case=case, kind=kind, due=due, started_at=at)
     step.ticket = _file(step)
     step.save(update_fields=["ticket"])
     return step
@@ -438,6 +476,12 @@ def complete_step(
     else:
         _start_step(case, following, at=at)
     return case
+
+
+@transaction.atomic
+def note_step(step: Step, note: str) -> None:
+    """Keep on an open step why an answer on its ticket could not complete it."""
+    Step.objects.filter(pk=step.pk, done_at__isnull=True).update(note=note[:300])
 
 
 def _answer(step: Step, *, by: User | str, at: datetime) -> None:

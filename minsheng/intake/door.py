@@ -8,7 +8,7 @@ timed, routed, chased and assessed by the same loop.
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -116,25 +116,48 @@ def submit(request: Request, *, by: User | Actor, route_later: bool = False) -> 
     return ticket
 
 
-def submit_many(
-    requests: list[tuple[Request, User | Actor]], *, route_later: bool = True
-) -> list[Ticket]:
-    """Receive requests that arrived together, in the caller's transaction: every one is
-    checked before any is written, then one read of the residents, one numbering draw and one
-    insert each for the tickets and their first events."""
+@dataclass(frozen=True)
+class Checked:
+    """A request `check` accepted, with its phone normalised and its place found: what
+    `submit_many` writes without reading anything more about it."""
+
+    request: Request
+    by: User | Actor
+    phone: str
+    place: Unit | None
+
+
+def prepare(request: Request, *, by: User | Actor) -> Checked:
+    """Check a request and find its place, reading only (WorkflowError if refused). A door
+    whose requests join a batch (`lib.groupcommit`) calls this in the request's own thread, so
+    the batch's one writer does nothing but write."""
+    return prepare_many([(request, by)])[0]
+
+
+def prepare_many(requests: Sequence[tuple[Request, User | Actor]]) -> list[Checked]:
+    """`prepare` for each, finding every place in one pass."""
     phones = [check(request, by=by) for request, by in requests]
     found = _places([request for request, _ in requests])
+    return [
+        Checked(request, by, phone, place)
+        for (request, by), phone, place in zip(requests, phones, found, strict=True)
+    ]
+
+
+def submit_many(
+    requests: Sequence[tuple[Request, User | Actor] | Checked], *, route_later: bool = True
+) -> list[Ticket]:
+    """Receive requests that arrived together, in the caller's transaction: every one is
+    checked before any is written (those already `prepare`d are not read again), then one
+    read of the residents, one numbering draw and one insert each for the tickets and their
+    first events."""
+    checked = iter(prepare_many([r for r in requests if not isinstance(r, Checked)]))
+    ready = [r if isinstance(r, Checked) else next(checked) for r in requests]
     with transaction.atomic(savepoint=False):
-        residents = registry.remember_many(
-            (phone, request.name.strip())
-            for phone, (request, _) in zip(phones, requests, strict=True)
-        )
+        residents = registry.remember_many((c.phone, c.request.name.strip()) for c in ready)
         return receiving.receive_many(
-            [
-                _new(request, residents[phone], by, place)
-                for phone, (request, by), place in zip(phones, requests, found, strict=True)
-            ],
-            at=requests[0][0].received_at if len(requests) == 1 else None,
+            [_new(c, residents[c.phone]) for c in ready],
+            at=ready[0].request.received_at if len(ready) == 1 else None,
             route_later=route_later,
         )
 
@@ -152,7 +175,8 @@ def _places(requests: list[Request]) -> list[Unit | None]:
     return found
 
 
-def _new(request: Request, resident: Resident, by: User | Actor, place: Unit | None) -> NewRequest:
+def _new(checked: Checked, resident: Resident) -> NewRequest:
+    request = checked.request
     return NewRequest(
         channel=request.channel,
         request_type=request.request_type,
@@ -164,8 +188,8 @@ def _new(request: Request, resident: Resident, by: User | Actor, place: Unit | N
         address=request.address,
         lon=request.lon,
         lat=request.lat,
-        place=place,
-        by=by,
+        place=checked.place,
+        by=checked.by,
     )
 
 

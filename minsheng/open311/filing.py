@@ -42,7 +42,7 @@ class Prepared:
 
     key: ApiKey
     filing: Filing
-    request: door.Request
+    checked: door.Checked
     answers: dict[str, str | list[str]]
 
 
@@ -92,17 +92,17 @@ def prepare(form: Mapping[str, list[str]], *, key: ApiKey) -> Prepared:
         lon=filing.lon,
     )  # the door files it under the unit its point and its words give (triage.places)
     try:
-        door.check(request, by=_actor(key))
+        checked = door.prepare(request, by=_actor(key))
     except WorkflowError as error:
         raise Open311Error(400, str(error)) from error
-    return Prepared(key, filing, request, answers)
+    return Prepared(key, filing, checked, answers)
 
 
 @transaction.atomic
 def store_many(batch: list[Prepared]) -> list[Receipt]:
     """Store checked requests in one transaction: their tickets through the door (the worker
     routes them), then one insert each for their tokens and their attribute answers."""
-    tickets = door.submit_many([(p.request, _actor(p.key)) for p in batch], route_later=True)
+    tickets = door.submit_many([p.checked for p in batch], route_later=True)
     now = timezone.now()
     tokens = [
         Token(
@@ -123,7 +123,7 @@ def store_many(batch: list[Prepared]) -> list[Receipt]:
     )
     receipts = []
     for p, ticket, token in zip(batch, tickets, tokens, strict=True):
-        policy = p.request.category.policy
+        policy = p.checked.request.category.policy
         notice = mapping.service_notice(
             ticket.number,
             resolve_hours=policy.resolve_hours if policy else None,

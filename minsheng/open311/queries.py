@@ -7,6 +7,7 @@ read only to mask their name inside texts.
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from minsheng.open311 import mapping
@@ -17,6 +18,7 @@ from minsheng.taxonomy.models import Category, RequestType
 from minsheng.tickets.models import Ticket, TicketEvent
 from minsheng.tickets.names import OPEN_STATUSES
 
+REMEMBER_SECONDS = 5
 ROW_FIELDS = {
     "pk": "pk",
     "number": "number",
@@ -78,7 +80,18 @@ def services() -> list[dict[str, Any]]:
 
 
 def service(code: str) -> tuple[Category, list[AttributeSpec]] | None:
-    """The leaf with this service code and its attributes, or None."""
+    """The leaf with this service code and its attributes, or None; remembered per process
+    for REMEMBER_SECONDS, as every POST asks it (an administrator's edit shows within that)."""
+    slot = f"open311-service:{code}"
+    found = caches["process"].get(slot)
+    if found is None:
+        found = _service(code)
+        if found is not None:
+            caches["process"].set(slot, found, REMEMBER_SECONDS)
+    return found
+
+
+def _service(code: str) -> tuple[Category, list[AttributeSpec]] | None:
     category = _leaves().filter(code=code).first()
     if category is None:
         return None

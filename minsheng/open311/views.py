@@ -133,7 +133,7 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
     form = {name: request.GET.getlist(name) for name in request.GET}
     form = {**form, **{name: request.POST.getlist(name) for name in request.POST}}
     raw_key = (form.get("api_key") or [""])[-1].strip()
-    key = keys.authenticate(raw_key, scope="open311")
+    key = keys.remembered(raw_key, scope="open311")
     if key is None:
         raise Open311Error(403, "api_key was not provided or is not valid for Open311")
     receipt = filing.file_request(form, key=key)

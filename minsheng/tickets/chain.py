@@ -1,10 +1,21 @@
-"""The hash chain of a ticket's timeline: each hash covers the event and its predecessor's hash."""
+"""The hash chain of a ticket's timeline: each hash covers the event and its predecessor's hash.
+
+The hashes are keyed (HMAC-SHA-256 with `MINSHENG_CHAIN_KEY`, a key the database does not
+hold), so whoever can write the tables but not read the deployment's secrets cannot forge an
+event or re-hash a chain after an edit. What a key holder could still do, the anchors written
+outside the database show (`tickets.anchors`).
+"""
 
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
+
+from django.conf import settings
+
+Sign = Callable[[str, str], str]
 
 
 def content(
@@ -43,7 +54,26 @@ def content(
 
 
 def digest(text: str, prev_hash: str) -> str:
+    """The keyed hash of an event's canonical text after `prev_hash`."""
+    return hmac.new(_key(), f"{prev_hash}\n{text}".encode(), hashlib.sha256).hexdigest()
+
+
+def unkeyed_digest(text: str, prev_hash: str) -> str:
+    """The hash before the chain was keyed (tickets migration 0010 re-signs such chains)."""
     return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
+
+
+def _key() -> bytes:
+    return str(settings.MINSHENG_CHAIN_KEY).encode()
+
+
+def batch_root(prev_root: str, rows: Iterable[tuple[int, int, int, str]]) -> str:
+    """The keyed root of a run of events, each (id, ticket id, seq, hash) in id order, after
+    the previous root: what an anchor seals."""
+    mac = hmac.new(_key(), prev_root.encode(), hashlib.sha256)
+    for pk, ticket_id, seq, hash_ in rows:
+        mac.update(f"\n{pk}:{ticket_id}:{seq}:{hash_}".encode())
+    return mac.hexdigest()
 
 
 def event_content(event: Any) -> str:
@@ -62,14 +92,14 @@ def event_content(event: Any) -> str:
     )
 
 
-def first_break(events: Iterable[Any]) -> int | None:
+def first_break(events: Iterable[Any], *, sign: Sign = digest) -> int | None:
     """The seq of the first event whose link or hash does not hold, or None if the chain holds."""
     prev, expected_seq = "", 1
     for event in events:
         if (
             event.seq != expected_seq
             or event.prev_hash != prev
-            or digest(event_content(event), prev) != event.hash
+            or not hmac.compare_digest(sign(event_content(event), prev), event.hash)
         ):
             return expected_seq
         prev, expected_seq = event.hash, expected_seq + 1

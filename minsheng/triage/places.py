@@ -124,8 +124,8 @@ def resolve_many(requests: Sequence[tuple[str, str, Any, Any]]) -> list[Resolved
     for found in texts:
         if found is not None:
             codes.update(c for c in (found.unit, *found.alternatives) if c)
-    units = {u.code: u for u in Unit.objects.filter(code__in=codes, is_active=True)}
-    paths = {u.path: u for u in Unit.objects.filter(path__in=_prefixes(units.values()))}
+    units = queries.units_where("code", codes)
+    paths = queries.units_where("path", _prefixes(units.values()))
     return [
         _resolved(t, units.get(p or ""), units, paths) for t, p in zip(texts, points, strict=True)
     ]

@@ -7,7 +7,9 @@ active version; the catalogue; units and places, checked at most every CACHE_SEC
 import hashlib
 import logging
 import pickle
+import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +28,7 @@ from minsheng.triage.training import Bundle, TrainingError, cold_start_bundle, l
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 300
+UNIT_SECONDS = 60
 COLD_CHECK_SECONDS = 10
 LEVEL_OF_KIND: dict[str, int] = {
     Unit.Kind.CITY: gazetteer.CITY,
@@ -37,6 +40,9 @@ LEVEL_OF_KIND: dict[str, int] = {
     Unit.Kind.GRID: gazetteer.GRID,
 }
 _cache: dict[str, Any] = {}
+# Held while the gazetteer or the polygons are built: a cold process under load would
+# otherwise build them once per thread at the same moment.
+_building = threading.RLock()
 _national_cache: dict[str, gazetteer.Gazetteer] = {}  # kept by reset(): it never changes
 
 
@@ -49,6 +55,7 @@ def forget_places() -> None:
     """Forget the gazetteer and the polygons (a unit or a place name was saved)."""
     _cache.pop("gazetteer", None)
     _cache.pop("polygons", None)
+    _cache.pop("units", None)
 
 
 @dataclass
@@ -148,8 +155,12 @@ def deployment_gazetteer() -> gazetteer.Gazetteer:
     found = _fresh("gazetteer")
     if found is not None:
         return found
-    stamp = _places_stamp()
-    return _cache.setdefault("gazetteer", (time.monotonic(), stamp, build_gazetteer()))[2]
+    with _building:  # one thread builds it; the others wait and take what it built
+        found = _fresh("gazetteer")
+        if found is not None:
+            return found
+        stamp = _places_stamp()
+        return _cache.setdefault("gazetteer", (time.monotonic(), stamp, build_gazetteer()))[2]
 
 
 def _national(code: str) -> gazetteer.Gazetteer:
@@ -202,6 +213,14 @@ def polygon_index() -> PolygonIndex:
     found = _fresh("polygons")
     if found is not None:
         return found
+    with _building:
+        found = _fresh("polygons")
+        if found is not None:
+            return found
+        return _build_polygons()
+
+
+def _build_polygons() -> PolygonIndex:
     stamp = _places_stamp()
     active = Unit.objects.filter(is_active=True)
     rows = (
@@ -220,6 +239,33 @@ def polygon_index() -> PolygonIndex:
     ]
     index = PolygonIndex(rows, centroids)
     return _cache.setdefault("polygons", (time.monotonic(), stamp, index))[2]
+
+
+def units_where(field: str, values: Iterable[str]) -> dict[str, Unit]:
+    """Units by `code` (active ones) or by `path` (any), without their boundaries: what every
+    new request's place is resolved against. Each is remembered UNIT_SECONDS in this process,
+    so a busy door reads none; a unit saved here is forgotten at once (`forget_places`)."""
+    assert field in ("code", "path")
+    remembered: dict[tuple[str, str], tuple[float, Unit | None]] = _cache.setdefault("units", {})
+    now = time.monotonic()
+    found: dict[str, Unit] = {}
+    missing = []
+    for value in values:
+        hit = remembered.get((field, value))
+        if hit is not None and now - hit[0] < UNIT_SECONDS:
+            if hit[1] is not None:
+                found[value] = hit[1]
+        else:
+            missing.append(value)
+    if missing:
+        read = Unit.objects.defer("boundary").filter(**{f"{field}__in": missing})
+        if field == "code":
+            read = read.filter(is_active=True)
+        fresh = {getattr(u, field): u for u in read}
+        for value in missing:
+            remembered[(field, value)] = (now, fresh.get(value))
+        found.update(fresh)
+    return found
 
 
 def units_by_code(codes: list[str]) -> dict[str, Unit]:

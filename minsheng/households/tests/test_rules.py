@@ -131,6 +131,33 @@ def test_gansu_deadlines_on_the_working_day_calendar() -> None:
     assert hainan.decision == date(2026, 10, 30)
 
 
+def test_each_step_has_its_own_deadline_within_the_decision_date() -> None:
+    due = procedure.deadlines(date(2026, 9, 28), CAL, home_check_workdays=5, decision_workdays=15)
+
+    def step(kind: str, started: date) -> date:
+        return procedure.step_due(kind, started, due, CAL, notice_days=5)
+
+    assert step(procedure.HOME_CHECK, date(2026, 9, 28)) == date(2026, 10, 10)
+    # data check started Friday 10-09: two working days are Saturday 10-10 and Monday 10-12
+    assert step(procedure.DATA_CHECK, date(2026, 10, 9)) == date(2026, 10, 12)
+    assert step(procedure.VILLAGE_REVIEW, date(2026, 10, 12)) == date(2026, 10, 15)
+    # a notice put up Tuesday 10-13 runs to Sunday 10-18; it is due the next working day
+    assert step(procedure.NOTICE, date(2026, 10, 13)) == date(2026, 10, 19)
+    # never beyond the decision date (10-23) ...
+    assert step(procedure.COUNTY_APPROVAL, date(2026, 10, 22)) == date(2026, 10, 23)
+    # ... but a notice started too late is due when it can end, not before
+    assert step(procedure.NOTICE, date(2026, 10, 21)) == date(2026, 10, 26)
+
+
+def test_a_step_is_reminded_on_its_last_two_working_days_and_when_late() -> None:
+    due = date(2026, 10, 12)  # a Monday; Saturday 10-10 is a working day
+    assert procedure.reminder(due, date(2026, 10, 9), CAL) == ""
+    assert procedure.reminder(due, date(2026, 10, 10), CAL) == "soon"
+    assert procedure.reminder(due, date(2026, 10, 11), CAL) == "soon"
+    assert procedure.reminder(due, date(2026, 10, 12), CAL) == "soon"
+    assert procedure.reminder(due, date(2026, 10, 13), CAL) == "late"
+
+
 def test_steps_in_order_with_authorisation_and_notice() -> None:
     assert procedure.next_step(procedure.IDENTIFY, []) == procedure.HOME_CHECK
     assert procedure.next_step(procedure.IDENTIFY, ["home_check"]) == procedure.DATA_CHECK
@@ -267,3 +294,36 @@ def test_causes_from_the_residents_words() -> None:
     assert rules.guess_cause("儿子上大学学费交不起") == "schooling"
     assert rules.guess_cause("厂里裁员失业了") == "job_loss"
     assert rules.guess_cause("说不清") == "other"
+
+
+def test_a_reply_is_read_for_the_outcome_and_the_home_checks_facts() -> None:
+    ok = rules.read_reply("已入户核实，已签承诺授权书，拟纳入突发严重困难户。")
+    assert (ok.passed, ok.authorised, ok.target) == (True, True, "sudden")
+    no = rules.read_reply("经核实收入高于监测线，不符合条件，未通过。")
+    assert (no.passed, no.authorised, no.target) == (False, False, "")
+    assert rules.read_reply("户主拒签授权书").authorised is False
+    facts = rules.read_reply("刚性支出已解决，三保障尚未保持，饮水安全")
+    assert (facts.rigid_resolved, facts.guarantees, facts.water) == (True, False, True)
+    assert rules.read_reply("同意").rigid_resolved is None
+
+
+def test_a_countys_parameters_are_checked_before_they_are_saved() -> None:
+    from dataclasses import replace
+
+    for preset in (GANSU_2024, DEHUA_2024, YANGYUAN_2022, XIAN_2025):
+        assert rules.params_problems(preset) == []
+    both = replace(DEHUA_2024, line_fixed=D(7800))
+    assert rules.params_problems(both) == ["监测线填写固定金额或“倍数 × 低保 × 12”，二选一"]
+    half = replace(DEHUA_2024, dibao_factor=None)
+    assert rules.params_problems(half) == ["按低保计算监测线时，低保标准和倍数都要填写"]
+    share = replace(YANGYUAN_2022, province_rural_income=None, medical_low=D(9000))
+    assert rules.params_problems(share) == [
+        "按比例设置医疗预警时，须填写全省上年农村居民人均可支配收入",
+        "按比例设置医疗预警时，阈值填写比例（如 0.5 表示 50%）",
+    ]
+    short = replace(GANSU_2024, notice_days=3, stable_months=3, decision_workdays=4)
+    assert rules.params_problems(short) == [
+        "认定时限不能短于入户核实时限，且均至少 1 个工作日",
+        "公示不少于 5 天",
+        "收入稳定期不少于 6 个月",
+    ]

@@ -6,7 +6,8 @@ run at once: tasks are claimed by django-tasks-db, tickets and notifications by 
 dispatch.routing, supervision.scanning and notifications.delivery), so each piece of work is
 done once. SIGTERM/SIGINT stop it after the
 current step; SIGKILL at any point loses nothing, since every step commits atomically.
-Webhook deliveries (webhooks.deliveries) and the analytics refresh run in the same loop. A step
+Webhook deliveries (webhooks.deliveries), the analytics refresh and the timelines' anchors
+(tickets.anchors) run in the same loop. A step
 that fails is logged and the others still run; the next round tries it again.
 """
 
@@ -29,6 +30,7 @@ from minsheng.dispatch import routing
 from minsheng.lib.extensions import WorkerService, WorkerStep, declared, resolve
 from minsheng.notifications import delivery
 from minsheng.supervision import scanning
+from minsheng.tickets import anchors
 from minsheng.webhooks import deliveries
 
 logger = logging.getLogger("minsheng.worker")
@@ -128,6 +130,8 @@ class Command(BaseCommand):
                 self.step("analytics", refresh.refresh_all)
             if self.running:
                 self.step("webhooks", self.webhooks, limit=options["limit"])
+            if self.running:
+                self.step("anchors", anchors.anchor_due)  # when MINSHENG_ANCHOR_HOURS passed
             for extra in steps:  # the programmes' own periodic work
                 if self.running and time.monotonic() - last_run[extra.name] >= extra.every_seconds:
                     last_run[extra.name] = time.monotonic()

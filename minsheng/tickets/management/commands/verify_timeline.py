@@ -3,14 +3,15 @@ from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 
-from minsheng.tickets import chain
+from minsheng.tickets import anchors, chain
 from minsheng.tickets.models import Ticket, TicketEvent
 
 
 class Command(BaseCommand):
     help = (
         "Check every ticket's hash-chained timeline and that the ticket's own row agrees with "
-        "it; name every broken ticket and exit non-zero if there is one."
+        "it, and every anchored root (tickets.anchors); name every broken ticket and anchor and "
+        "exit non-zero if there is one."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -36,13 +37,20 @@ class Command(BaseCommand):
             # Close the server-side cursor now: left to the garbage collector, it would be
             # closed later in the middle of another query on the same connection.
             rows.close()
+        sealed = [] if options["ticket"] else anchors.problems()
+        if sealed:
+            broken.extend(sealed)
         if broken:
             shown = "\n".join(broken[:100])
             more = f"\n……另有 {len(broken) - 100} 张" if len(broken) > 100 else ""
+            tickets_broken = len(broken) - len(sealed)
             raise CommandError(
-                f"已校验 {checked} 张工单，{len(broken)} 张的流转记录有问题：\n{shown}{more}"
+                f"已校验 {checked} 张工单，{tickets_broken} 张的流转记录有问题"
+                f"{f'，{len(sealed)} 处锚点不符' if sealed else ''}：\n{shown}{more}"
             )
-        self.stdout.write(f"已校验 {checked} 张工单的流转记录，全部完好。")
+        held = 0 if options["ticket"] else len(anchors.read())
+        sealed_note = f"，{held} 个锚点相符" if held else ""
+        self.stdout.write(f"已校验 {checked} 张工单的流转记录，全部完好{sealed_note}。")
 
     def _check(self, ticket_id: int) -> str | None:
         """What is wrong with one ticket's timeline or row, or None."""
