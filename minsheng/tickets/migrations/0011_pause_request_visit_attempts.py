@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0009_ticket_sub_unit'),
+        ('tickets', '0010_keyed_chain'),
     ]
 
     operations = [
