@@ -66,6 +66,7 @@ SMOKE: dict[str, tuple[list[str], list[str]]] = {
     # Reads the labelled messages in ../shared/data, which never ship: skipped where absent.
     "triage_quality": (["--small"], ["n", "folds", "history/landed", "cold/landed"]),
     "route_waiting": (["--tickets", "100"], ["tickets", "seconds"]),
+    "pages": (["--small", "--requests", "1"], ["pages", "worst_p95_ms", "over_300ms"]),
     "intake_load": (
         ["--door", "api", "--seconds", "2", "--clients", "2", "--warmup", "0.5"],
         ["tickets_per_second", "p50_ms", "p99_ms", "acknowledged", "lost", "duplicated"],

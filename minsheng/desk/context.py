@@ -59,9 +59,17 @@ def _items(request: HttpRequest, user: User) -> list[NavItem]:
         items.append((url, _("工作清单")))
         found = worklists.counts(user, lists)
         counts[url] = sum(found.values())
+        labels = {w.key: str(w.label) for w in lists}
         children[url] = tuple(
             NavItem(reverse("desk:worklist", args=[w.key]), str(w.label), count=found.get(w.key, 0))
             for w in lists
+        ) + tuple(  # the user's saved filters (常用筛选), after the lists
+            NavItem(
+                f"{reverse('desk:worklist', args=[f.list_key])}?{f.query}",
+                f"☆ {f.name}（{labels[f.list_key]}）",
+                count=n,
+            )
+            for f, n in worklists.saved_counts(user)
         )
     if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
         items.append((reverse("feedback:visits"), _("回访任务")))

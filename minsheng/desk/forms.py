@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -231,3 +232,44 @@ class SearchForm(forms.Form):
             ("", gettext("全部区")),
             *((str(pk), u.name) for pk, u in self.districts.items()),
         ]
+
+
+class ListFilterForm(SearchForm):
+    """The filters of a work list (筛选): the all-tickets search without the status (each list
+    is its own), emergencies only, and one handling unit. A saved filter is this form's data."""
+
+    FIELDS = ("q", "group", "district", "urgent", "unit")
+
+    urgent = forms.BooleanField(label=_("只看紧急"), required=False)
+    unit = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("单位不正确。"), "min_value": _("单位不正确。")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+
+    def query(self) -> str:
+        """The cleaned filter as a query string, only the fields given, in a fixed order."""
+        values = QueryDict(mutable=True)
+        for name in self.FIELDS:
+            value = self.cleaned_data.get(name)
+            if value not in (None, "", False):
+                values[name] = "1" if value is True else str(value)
+        return values.urlencode()
+
+
+class SaveFilterForm(forms.Form):
+    """The name under which the current filter of a list is saved."""
+
+    name = forms.CharField(
+        label=_("筛选名称"),
+        max_length=20,
+        error_messages={
+            "required": _("请填写筛选名称。"),
+            "max_length": _("筛选名称最多 %(limit_value)d 个字。"),
+        },
+    )

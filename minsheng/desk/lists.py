@@ -3,17 +3,20 @@ bulk actions on the ticked tickets, export to Excel, and the printable 工单 an
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
-from minsheng.desk import bulk, exports, worklists
+from minsheng.desk import bulk, exports, forms, saved, worklists
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.forms import MAIN_TARGET_KINDS, dispatch_units, unit_choices
 from minsheng.tickets import actions, queries
@@ -74,11 +77,18 @@ def worklist(request: Request, key: str) -> HttpResponse:
     tickets = worklists.tickets(key, request.user, now=now)
     if key == "overdue":
         context["by_unit"] = worklists.overdue_by_unit(tickets)
-        unit = request.GET.get("unit", "")
-        if unit.isdigit():
-            tickets = tickets.filter(unit_id=int(unit))
-            context["unit"] = unit
+    tickets, form = _filtered(request, tickets)
+    if form.is_valid() and form.cleaned_data.get("unit"):
+        context["unit"] = str(form.cleaned_data["unit"])
+    saved = list(worklists.saved_filters(request.user, key))
+    query = form.query() if form.is_valid() else ""
     page = Paginator(tickets, PER_PAGE).get_page(request.GET.get("page"))
+    context.update(
+        filter_form=form,
+        query=query,
+        saved=[{"filter": f, "active": f.query == query} for f in saved],
+        save_form=forms.SaveFilterForm(),
+    )
     bulk_actions = _bulk_actions(request, chosen)
     needs_units = any(a["needs_unit"] for a in bulk_actions)
     context.update(
@@ -89,6 +99,50 @@ def worklist(request: Request, key: str) -> HttpResponse:
         show_full_phone=queries.can_see_phone(request.user),
     )
     return render(request, "desk/worklist.html", context)
+
+
+def _filtered(request: Request, tickets: QuerySet[Ticket]) -> tuple[QuerySet[Ticket], Any]:
+    """The list narrowed by its filter (the query string); bad values are shown, not applied."""
+    data = request.GET.copy()
+    data.pop("page", None)
+    form = forms.ListFilterForm(data)  # bound even when empty: valid, and query() is ""
+    if not form.is_valid():
+        return tickets, form
+    found = form.cleaned_data
+    district = form.districts.get(found["district"]) if found["district"] else None
+    return worklists.filtered(tickets, found, district), form
+
+
+@login_required
+@require_POST
+def save_filter(request: Request, key: str) -> HttpResponse:
+    """Save the list's current filter (posted as its query string) under a name."""
+    chosen, _mine = _list_for(request, key)
+    form = forms.ListFilterForm(QueryDict(request.POST.get("query", "")))
+    named = forms.SaveFilterForm(request.POST)
+    target = reverse("desk:worklist", args=[chosen.key])
+    if not form.is_valid() or not named.is_valid():
+        errors = [str(e) for f in (form, named) for errs in f.errors.values() for e in errs]
+        messages.error(request, _("筛选未保存：%(errors)s") % {"errors": " ".join(errors)})
+        return redirect(target)
+    try:
+        saved.save(request.user, chosen.key, named.cleaned_data["name"], form.query())
+    except saved.FilterError as error:
+        messages.error(request, _("筛选未保存：%(errors)s") % {"errors": error})
+        return redirect(target)
+    name = named.cleaned_data["name"]
+    messages.success(request, _("已保存筛选“%(name)s”。") % {"name": name})
+    return redirect(f"{target}?{form.query()}")
+
+
+@login_required
+@require_POST
+def delete_filter(request: Request, key: str, pk: int) -> HttpResponse:
+    """Delete one of the user's saved filters on this list."""
+    chosen, _mine = _list_for(request, key)
+    if saved.delete(request.user, pk):
+        messages.success(request, _("已删除保存的筛选。"))
+    return redirect("desk:worklist", key=chosen.key)
 
 
 @login_required
@@ -124,7 +178,8 @@ def export(request: Request, key: str) -> HttpResponse:
     chosen, _mine = _list_for(request, key)
     if not chosen.tickets:
         raise Http404(_("这个清单不能导出。"))
-    tickets = worklists.tickets(key, request.user).select_related("resident")
+    tickets, _form = _filtered(request, worklists.tickets(key, request.user))
+    tickets = tickets.select_related("resident")
     data = exports.workbook(str(chosen.label), tickets.iterator(chunk_size=500))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from minsheng.accounts.http import AuthenticatedHttpRequest as Request
 from minsheng.accounts.models import User
-from minsheng.citizens.masking import is_placeholder, normalise_phone
+from minsheng.citizens.masking import is_placeholder
 from minsheng.citizens.registry import record_reveal
-from minsheng.desk import forms
+from minsheng.desk import forms, worklists
 from minsheng.lib.forms import row_id
 from minsheng.notifications.queries import sms_for_ticket
 from minsheng.orgs.access import Standing, standing_of
@@ -152,6 +152,7 @@ def inbox(request: Request) -> HttpResponse:
     standing = standing_of(request.user)
     _require(bool(standing.unit_paths))
     tickets = queries.inbox(request.user).select_related("sub_unit")
+    tickets = tickets.defer(*worklists.LIGHT, "sub_unit__boundary")
     counts = dict(tickets.order_by().values_list("status").annotate(n=Count("pk")))
     current = request.GET.get("status", "")
     if current not in dict(forms.INBOX_TABS):
@@ -191,6 +192,7 @@ def all_tickets(request: Request) -> HttpResponse:
     _require(standing_of(request.user).is_centre)
     form = forms.SearchForm(request.GET or None)
     tickets = queries.visible_to(request.user).select_related("place")
+    tickets = tickets.defer(*worklists.LIGHT, "place__boundary")
     if form.is_bound and form.is_valid():
         tickets = _filter(tickets, form)
     page = _page(request, tickets.order_by("-received_at"))
@@ -199,30 +201,8 @@ def all_tickets(request: Request) -> HttpResponse:
 
 def _filter(tickets: QuerySet[Ticket], form: forms.SearchForm) -> QuerySet[Ticket]:
     data = form.cleaned_data
-    q = data["q"].strip()
-    if q:
-        condition = (
-            Q(number__iexact=q)
-            | Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | Q(address__icontains=q)
-        )
-        phone = normalise_phone(q)
-        if phone:
-            condition |= Q(resident__phone=phone)
-        if q.isdigit() and len(q) >= 4:
-            condition |= Q(resident__phone__endswith=q)
-        tickets = tickets.filter(condition)
-    if data["status"]:
-        tickets = tickets.filter(status=data["status"])
-    if data["group"]:
-        tickets = tickets.filter(category__parent_id=data["group"])
     district = form.districts.get(data["district"]) if data["district"] else None
-    if district is not None:
-        tickets = tickets.filter(
-            Q(place__path__startswith=district.path) | Q(unit__path__startswith=district.path)
-        )
-    return tickets
+    return worklists.filtered(tickets, data, district)
 
 
 @login_required
@@ -274,11 +254,7 @@ def detail(request: Request, number: str) -> HttpResponse:
         if a == Action.VISIT or a in forms.ACTION_FORMS
     ]
     visit = ticket.events.filter(action=Action.VISIT).order_by("-seq").first()
-    pause = (
-        ticket.events.filter(action=Action.PAUSE).order_by("-seq").first()
-        if ticket.paused_since
-        else None
-    )
+    pause = _pause_event(ticket)
     show_full_phone = queries.can_see_phone(request.user)
     return render(
         request,
@@ -292,7 +268,7 @@ def detail(request: Request, number: str) -> HttpResponse:
             "attachments": ticket.attachments.order_by("uploaded_at"),
             # The resident's last rating, in words on the page (不满意 / 未解决).
             "visit": visit.data if visit else None,
-            "pause_reason": pause.note if pause else "",
+            "pause_reason": _pause_reason(pause),
             "blocked": _blocked(request.user, ticket, allowed),
             "actions": actions,
             "show_full_phone": show_full_phone,
@@ -307,8 +283,27 @@ def detail(request: Request, number: str) -> HttpResponse:
     )
 
 
+PAUSE_EVENTS = (Action.PAUSE, Action.APPROVE_PAUSE, Action.REQUEST_PAUSE)
+
+
+def _pause_event(ticket: Ticket) -> TicketEvent | None:
+    """The event behind a running pause or a pending request to pause, if any."""
+    if not ticket.paused_since and not ticket.pause_requested_at:
+        return None
+    return ticket.events.filter(action__in=PAUSE_EVENTS).order_by("-seq").first()
+
+
+def _pause_reason(event: TicketEvent | None) -> str:
+    """Why the clock stops: the unit's reason (an approval carries the request's)."""
+    if event is None:
+        return ""
+    return str(event.data.get("reason", "")) if event.action == Action.APPROVE_PAUSE else event.note
+
+
 # Actions whose absence a handling unit asks about: the page says why they are not offered.
 EXPLAINED = (Action.PAUSE, Action.REQUEST_EXTENSION, Action.RETURN)
+# An action whose absence needs no word while this other one is offered in its place.
+INSTEAD = {Action.PAUSE: Action.REQUEST_PAUSE}
 
 
 def _blocked(user: User, ticket: Ticket, allowed: list[str]) -> list[dict[str, str]]:
@@ -319,6 +314,8 @@ def _blocked(user: User, ticket: Ticket, allowed: list[str]) -> list[dict[str, s
     for action in EXPLAINED:
         move = transitions.TRANSITIONS[action]
         if action in allowed or ticket.status not in move.sources or not roles & move.roles:
+            continue
+        if INSTEAD.get(action) in allowed:
             continue
         reason = transitions.precondition(action, ticket, now, by=user)
         if reason:

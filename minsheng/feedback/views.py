@@ -24,7 +24,7 @@ def visit_list(request: HttpRequest) -> HttpResponse:
     """The agents' return-visit list (回访任务): replied tickets due a call, oldest first."""
     if not queries.can_see_phone(request.user) and not request.user.is_superuser:  # type: ignore[arg-type]
         raise PermissionDenied("回访任务仅限热线中心使用。")
-    tickets = queries.visits_due(request.user).select_related("unit")  # type: ignore[arg-type]
+    tickets = queries.visits_due(request.user).defer("unit__boundary")  # type: ignore[arg-type]
     page = Paginator(tickets, 50).get_page(request.GET.get("page"))
     show = queries.can_see_phone(request.user)  # type: ignore[arg-type]
     return render(request, "feedback/visits.html", {"page": page, "show_full_phone": show})

@@ -25,11 +25,12 @@ class DeadlinePolicyAdmin(admin.ModelAdmin):
         "resolve_hours",
         "resolve_workdays",
         "allow_pause",
+        "pause_needs_approval",
         "reopen_workdays",
         "extension_needs_leader",
         "escalate_workdays",
         "visit_after_hours",
         "unrated_close_days",
     ]
-    list_filter = ["allow_pause", "extension_needs_leader"]
+    list_filter = ["allow_pause", "pause_needs_approval", "extension_needs_leader"]
     search_fields = ["code", "name"]

@@ -56,6 +56,11 @@ class DeadlinePolicy(models.Model):
     allow_pause = models.BooleanField(
         "可暂停计时", default=False, help_text="等待群众补充材料等情形下，经办人可暂停计时"
     )
+    pause_needs_approval = models.BooleanField(
+        "暂停计时须审批",
+        default=False,
+        help_text="承办单位申请暂停计时，经热线中心批准后才停止计时",
+    )
     reopen_workdays = models.PositiveIntegerField(
         "重办时限（工作日）",
         null=True,

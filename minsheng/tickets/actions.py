@@ -143,6 +143,21 @@ COMMANDS: tuple[Command, ...] = (
         Action.PAUSE, _("暂停计时"), (S.ACCEPTED,), None, ("handler", "leader"), "pause",
         (_text("reason", _("暂停理由"), rows=2),), api_path="pause", api_summary=_("暂停计时"),
     ),
+    # Where the policy asks for approval (DeadlinePolicy.pause_needs_approval) the unit asks and
+    # the centre decides; the clock stops when it approves.
+    Command(
+        Action.REQUEST_PAUSE, _("申请暂停计时"), (S.ACCEPTED,), None, ("handler", "leader"),
+        "request_pause", (_text("reason", _("暂停理由"), rows=2),),
+    ),
+    Command(
+        Action.APPROVE_PAUSE, _("批准暂停计时"), (S.ACCEPTED,), None, ("dispatcher", "supervisor"),
+        "decide_pause", (_note(_("审批意见")),), fixed={"approve": True},
+    ),
+    Command(
+        Action.REFUSE_PAUSE, _("驳回暂停计时"), (S.ACCEPTED,), None, ("dispatcher", "supervisor"),
+        "decide_pause", (_note(_("驳回理由"), required=True),), fixed={"approve": False},
+        danger=True,
+    ),
     Command(
         Action.RESUME, _("恢复计时"), (S.ACCEPTED,), None, ("handler", "leader"), "resume",
         (_API_NOTE,), api_path="resume", api_summary=_("恢复计时"),
@@ -162,6 +177,11 @@ COMMANDS: tuple[Command, ...] = (
             _text("comment", _("评价意见"), required=False, limit=1000, rows=2),
         ),
         api_path="rate", api_summary=_("回访评价"),
+    ),
+    # The agent called and reached no one (联系不上): counted, and the ticket waits for a retry.
+    Command(
+        Action.VISIT_UNREACHED, _("联系不上"), (S.REPLIED,), None, ("agent",), "visit_unreached",
+        (_note(_("通话情况"), rows=2),),
     ),
     Command(
         Action.CLOSE, _("办结"), (S.VISITED,), S.CLOSED, ("dispatcher", "supervisor", "system"),

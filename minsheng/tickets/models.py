@@ -153,6 +153,11 @@ class Ticket(models.Model):
     beyond_calendar = models.BooleanField("超出已发布日历", default=False)
     paused_since = models.DateTimeField("暂停计时自", null=True, blank=True)
     return_by = models.DateTimeField("退单时限", null=True, blank=True)  # 1 working day
+    # A pause waiting for the centre's approval, where the policy asks for it (申请暂停计时).
+    pause_requested_at = models.DateTimeField("申请暂停计时", null=True, blank=True)
+    # Phone return visits that reached no one (联系不上) in this round, and when to call again.
+    visit_attempts = models.PositiveSmallIntegerField("回访联系不上次数", default=0)
+    visit_retry_at = models.DateTimeField("再次回访时间", null=True, blank=True)
     # When the deadline scan must look at this ticket next (supervision); None: nothing pending.
     next_check_at = models.DateTimeField("下次检查", null=True, blank=True, editable=False)
     # The deadline ("accept@…" or "resolve@…") last chased (催办) and escalated (督办).

@@ -47,9 +47,13 @@ class Action(StrEnum):
     APPROVE_EXTENSION = "approve_extension"
     REFUSE_EXTENSION = "refuse_extension"
     PAUSE = "pause"
+    REQUEST_PAUSE = "request_pause"  # where the policy asks for the centre's approval
+    APPROVE_PAUSE = "approve_pause"  # the clock stops from this moment
+    REFUSE_PAUSE = "refuse_pause"
     RESUME = "resume"
     REPLY = "reply"
     VISIT = "visit"
+    VISIT_UNREACHED = "visit_unreached"  # a phone return visit that reached no one (联系不上)
     CLOSE = "close"
     REOPEN = "reopen"
     MERGE = "merge"

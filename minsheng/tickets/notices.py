@@ -160,6 +160,18 @@ def extension_requested(
     enqueue(messages, at=at)
 
 
+def pause_requested(ticket: Ticket, *, at: datetime) -> None:
+    """A unit's request to stop the clock reaches the centre's dispatchers and supervisors."""
+    unit = ticket.unit.name if ticket.unit else ""
+    body = f"暂停计时待审批：工单 {ticket.number}（{unit}）申请暂停计时，请审批。"
+    messages = to_centre(
+        ["dispatcher", "supervisor"], kind="pause_request", body=body,
+        key=f"t{ticket.pk}:pause-request:{at:%Y%m%d%H%M%S%f}", url=ticket.get_absolute_url(),
+        number=ticket.number, unit=ticket.unit,
+    )  # fmt: skip
+    enqueue(messages, at=at)
+
+
 def unsatisfied(ticket: Ticket, *, resolved: bool, at: datetime) -> None:
     """A resident's 不满意 reaches the centre (to reopen or close) and the unit."""
     unit = ticket.unit.name if ticket.unit else ""

@@ -4,7 +4,7 @@ appending a hash-chained event. Called only from `tickets.workflow`, inside its 
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -16,9 +16,10 @@ from minsheng.orgs.models import Unit
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import REQUEST_TYPE_INVALID, Category, RequestType
-from minsheng.tickets import chain
+from minsheng.tickets import chain, files
 from minsheng.tickets.actions import MAX_TEXT, RECEIVE_ROLES
 from minsheng.tickets.models import (
+    Attachment,
     CoHandler,
     ExtensionRequest,
     Status,
@@ -29,6 +30,9 @@ from minsheng.tickets.models import (
 from minsheng.tickets.names import CLOCK_STATUSES
 from minsheng.tickets.signals import event_recorded
 from minsheng.tickets.transitions import Actor, WorkflowError, as_actor, policy_of
+
+# A phone return visit that reached no one (联系不上) is tried again this much later.
+VISIT_RETRY_AFTER = timedelta(hours=2)
 
 # Control characters other than tab and newline, and the bidirectional overrides and isolates
 # (U+202A–U+202E, U+2066–U+2069) that make a title read backwards on screen.
@@ -169,6 +173,7 @@ def start_clocks(
     t.sub_unit, t.sub_resolve_by = None, None  # a new round: the main unit passes it on afresh
     t.return_by = deadlines.one_workday_after(now, calendar)
     t.urged_for = t.escalated_for = ""
+    t.pause_requested_at, t.visit_attempts, t.visit_retry_at = None, 0, None
     t.accept_by, t.resolve_by, t.beyond_calendar = (
         due.accept_by,
         due.resolve_by,
@@ -199,6 +204,33 @@ def add_cohandlers(t: Ticket, units: Iterable[Unit], now: datetime) -> list[str]
         existing.add(unit.pk)
         added.append(unit.code)
     return added
+
+
+def store_attachment(t: Ticket, upload: Any, by: Actor, now: datetime) -> Attachment:
+    """Save an upload as the ticket's attachment, if `files.check` accepts its type and size."""
+    try:
+        kind = files.check(upload)
+    except ValueError as error:
+        raise WorkflowError(str(error)) from error
+    assert upload.size is not None  # files.check refused uploads without a size
+    name = (upload.name or "附件")[-200:]
+    attachment = Attachment(
+        ticket=t,
+        name=name,
+        content_type=kind[0],
+        extension=kind[1],
+        size=upload.size,
+        uploaded_at=now,
+        uploaded_by=by.user,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def beyond_calendar(moment: datetime) -> bool:
+    """Whether a deadline falls past the published calendar (counted on weekdays only)."""
+    return not deadlines.official_calendar().is_known(timezone.localtime(moment).date())
 
 
 def iso(value: datetime | None) -> str | None:

@@ -143,11 +143,10 @@ def precondition(
             return "已有延期申请在审批中。"
         if ticket.resolve_by and now > ticket.resolve_by:
             return "已超过办结时限，不能再申请延期。"
-    if action == Action.PAUSE:
-        if ticket.paused_since:
-            return "已在暂停计时中。"
-        if not policy_of(ticket).allow_pause:
-            return "该类诉求的时限规则不允许暂停计时。"
+    if action in (Action.PAUSE, Action.REQUEST_PAUSE):
+        return _pause_rule(action, ticket)
+    if action in (Action.APPROVE_PAUSE, Action.REFUSE_PAUSE) and not ticket.pause_requested_at:
+        return "没有待审批的暂停计时申请。"
     if action == Action.DELEGATE:
         main = ticket.unit
         if main is None or main.kind not in DELEGATING_KINDS:
@@ -161,6 +160,23 @@ def precondition(
         return "当前没有暂停计时。"
     if action == Action.REOPEN and last_satisfaction(ticket) != Satisfaction.UNSATISFIED:
         return "只有群众不满意的工单才能重办。"
+    return None
+
+
+def _pause_rule(action: str, ticket: Ticket) -> str | None:
+    """Pausing: where the policy allows it, directly or on the centre's approval."""
+    if ticket.paused_since:
+        return "已在暂停计时中。"
+    policy = policy_of(ticket)
+    if not policy.allow_pause:
+        return "该类诉求的时限规则不允许暂停计时。"
+    if ticket.pause_requested_at:
+        when = timezone.localtime(ticket.pause_requested_at).strftime("%m-%d %H:%M")
+        return f"已于 {when} 申请暂停计时，等待热线中心审批。"
+    if action == Action.PAUSE and policy.pause_needs_approval:
+        return "该类诉求暂停计时须经热线中心批准，请先申请暂停计时。"
+    if action == Action.REQUEST_PAUSE and not policy.pause_needs_approval:
+        return "该类诉求可直接暂停计时，无需申请。"
     return None
 
 

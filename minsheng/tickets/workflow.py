@@ -16,10 +16,9 @@ from django.utils import timezone
 from minsheng.accounts.models import User
 from minsheng.orgs.access import standing_of
 from minsheng.orgs.models import Unit
-from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
 from minsheng.taxonomy.models import Category
-from minsheng.tickets import actions, files, notices, steps
+from minsheng.tickets import actions, notices, steps
 from minsheng.tickets.models import (
     Attachment,
     ExtensionRequest,
@@ -44,8 +43,6 @@ from minsheng.tickets.transitions import (
     precondition,
     roles_of,
 )
-
-# --- the write functions -------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -241,10 +238,7 @@ def decide_extension(
     if approve:
         data["resolve_by"] = [_iso(t.resolve_by), _iso(extension.new_resolve_by)]
         t.resolve_by = extension.new_resolve_by
-        calendar = deadlines.official_calendar()
-        t.beyond_calendar = t.beyond_calendar or not calendar.is_known(
-            timezone.localtime(t.resolve_by).date()
-        )
+        t.beyond_calendar = t.beyond_calendar or steps.beyond_calendar(t.resolve_by)
         t.urged_for = t.escalated_for = ""  # a new deadline: chase it afresh
     _finish(ticket, t, action, actor, now, unit=t.unit, note=note, data=data)
     if approve:
@@ -257,6 +251,31 @@ def pause(ticket: Ticket, *, by: User | Actor, reason: str, at: datetime | None 
     t, actor, now = _begin(ticket, Action.PAUSE, by, at)
     t.paused_since = now
     _finish(ticket, t, Action.PAUSE, actor, now, unit=t.unit, note=_required(reason, "暂停理由"))
+
+
+@transaction.atomic
+def request_pause(
+    ticket: Ticket, *, by: User | Actor, reason: str, at: datetime | None = None
+) -> None:
+    """Ask the centre to stop the clock, where the policy wants approval; it runs meanwhile."""
+    t, actor, now = _begin(ticket, Action.REQUEST_PAUSE, by, at)
+    t.pause_requested_at, note = now, _required(reason, "暂停理由")
+    _finish(ticket, t, Action.REQUEST_PAUSE, actor, now, unit=t.unit, note=note)
+    notices.pause_requested(t, at=now)
+
+
+@transaction.atomic
+def decide_pause(
+    ticket: Ticket, *, by: User | Actor, approve: bool, note: str = "", at: datetime | None = None
+) -> None:
+    """The centre approves a requested pause (the clock stops now) or refuses it."""
+    action = Action.APPROVE_PAUSE if approve else Action.REFUSE_PAUSE
+    t, actor, now = _begin(ticket, action, by, at)
+    asked = t.events.filter(action=Action.REQUEST_PAUSE).order_by("-seq").first()
+    data = {"reason": asked.note if asked else "", "requested_at": _iso(t.pause_requested_at)}
+    note = _optional(note, "审批意见") if approve else _required(note, "驳回理由")
+    t.pause_requested_at, t.paused_since = None, now if approve else None
+    _finish(ticket, t, action, actor, now, unit=t.unit, note=note, data=data)
 
 
 @transaction.atomic
@@ -277,7 +296,7 @@ def reply(ticket: Ticket, *, by: User | Actor, text: str, at: datetime | None = 
     """The unit answers the resident (答复): what was done, or why it cannot be."""
     t, actor, now = _begin(ticket, Action.REPLY, by, at)
     t.reply = _required(text, "答复内容")
-    t.replied_at, t.paused_since = now, None
+    t.replied_at, t.paused_since, t.pause_requested_at = now, None, None
     # A pending request for more time lapses with the reply: left pending, it could be approved
     # after a reopen and move the new round's deadline back to a date chosen in the old one.
     lapsed = steps.lapse_extensions(t, now)
@@ -305,6 +324,18 @@ def record_visit(
     _finish(ticket, t, Action.VISIT, actor, now, unit=t.unit, note=note, data=data)
     if satisfaction == Satisfaction.UNSATISFIED:
         notices.unsatisfied(t, resolved=bool(resolved), at=now)
+
+
+@transaction.atomic
+def visit_unreached(
+    ticket: Ticket, *, by: User | Actor, note: str = "", at: datetime | None = None
+) -> None:
+    """A phone return visit reached no one (联系不上): counted, and called again later."""
+    t, actor, now = _begin(ticket, Action.VISIT_UNREACHED, by, at)
+    t.visit_attempts, t.visit_retry_at = t.visit_attempts + 1, now + steps.VISIT_RETRY_AFTER
+    data = {"attempt": t.visit_attempts, "retry_at": _iso(t.visit_retry_at)}
+    note = _optional(note, "通话情况", limit=1000)
+    _finish(ticket, t, Action.VISIT_UNREACHED, actor, now, unit=t.unit, note=note, data=data)
 
 
 @transaction.atomic
@@ -379,32 +410,9 @@ def attach(
 ) -> Attachment:
     """Add a photo or document to the ticket (images and PDF, at most 10 MB)."""
     t, actor, now = _begin(ticket, Action.ATTACH, by, at)
-    try:
-        kind = files.check(upload)
-    except ValueError as error:
-        raise WorkflowError(str(error)) from error
-    assert upload.size is not None  # files.check refused uploads without a size
-    name = (upload.name or "附件")[-200:]
-    attachment = Attachment(
-        ticket=t,
-        name=name,
-        content_type=kind[0],
-        extension=kind[1],
-        size=upload.size,
-        uploaded_at=now,
-        uploaded_by=actor.user,
-    )
-    attachment.file.save(name, upload, save=False)
-    attachment.save()
-    _finish(
-        ticket,
-        t,
-        Action.ATTACH,
-        actor,
-        now,
-        note=name,
-        data={"attachment": attachment.pk, "size": upload.size},
-    )
+    attachment: Attachment = steps.store_attachment(t, upload, actor, now)
+    data = {"attachment": attachment.pk, "size": attachment.size}
+    _finish(ticket, t, Action.ATTACH, actor, now, note=attachment.name, data=data)
     return attachment
 
 
@@ -498,8 +506,7 @@ def close_unrated(ticket: Ticket, *, at: datetime | None = None) -> None:
     """Close a replied ticket the resident never rated (未评价办结); assessment counts it apart."""
     t, actor, now = _begin(ticket, Action.CLOSE_UNRATED, SYSTEM, at)
     t.closed_at = now
-    note = "群众超过回访期限未评价，按未评价办结。"
-    data = {"no_rating": True}
+    note, data = "群众超过回访期限未评价，按未评价办结。", {"no_rating": True}
     _finish(ticket, t, Action.CLOSE_UNRATED, actor, now, unit=t.unit, note=note, data=data)
 
 
