@@ -213,7 +213,11 @@ def _reseed_after_flush(request: pytest.FixtureRequest) -> None:
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    for name in ("0002_seed_policies_and_calendar", "0004_seed_reopen_deadlines"):
+    for name in (
+        "0002_seed_policies_and_calendar",
+        "0004_seed_reopen_deadlines",
+        "0005_pause_needs_approval",
+    ):
         importlib.import_module(f"minsheng.sla.migrations.{name}").seed(apps, None)
 
 
