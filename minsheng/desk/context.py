@@ -74,7 +74,9 @@ def _items(request: HttpRequest, user: User) -> list[NavItem]:
     if standing.centre_roles & {"agent", "supervisor"} or standing.is_admin:
         items.append((reverse("feedback:visits"), _("回访任务")))
     for _config, entry in declared("menu"):
-        if not entry.roles or entry.roles & standing.all_roles:
+        if (not entry.roles or entry.roles & standing.all_roles) and (
+            entry.visible is None or resolve(entry.visible)(user)
+        ):
             url = reverse(entry.url_name)
             items.append((url, str(entry.label)))
             if entry.count:

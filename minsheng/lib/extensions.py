@@ -26,6 +26,9 @@ class MenuEntry:
     roles: frozenset[str] = frozenset()
     # Dotted path of `count(user) -> int`, shown as a badge when it is not 0.
     count: str | None = None
+    # Dotted path of `visible(user) -> bool`, for a programme whose pages only some holders of
+    # `roles` may open (the link is then shown to those only).
+    visible: str | None = None
 
 
 @dataclass(frozen=True)

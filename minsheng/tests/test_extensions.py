@@ -14,9 +14,11 @@ from django.test import Client
 from django.utils import timezone
 
 from minsheng.accounts import keys
+from minsheng.accounts.models import User
 from minsheng.citizens.masking import NO_CONTACT
 from minsheng.intake import door
 from minsheng.lib.extensions import programmes
+from minsheng.orgs.models import Membership
 from minsheng.taxonomy import loading
 from minsheng.tests.sample_programme import hooks
 from minsheng.tests.sample_programme.apps import CATEGORY
@@ -43,9 +45,17 @@ def test_menu_entries_follow_roles(client: Client, dispatcher: Any, street_handl
     assert "样例项目" in page
     assert 'aria-label="7 项"' in page  # the declared count
     assert "样例管理" not in page  # for administrators only
+    assert "样例抽查" in page  # the role fits and visible(user) says yes
     client.force_login(street_handler)  # not a dispatcher
     page = client.get("/inbox/").content.decode()
     assert "样例项目" not in page
+    assert "样例抽查" in page
+    other = User.objects.create_user("cgw_sample")
+    Membership.objects.create(
+        user=other, unit=street_handler.memberships.first().unit, role="handler"
+    )
+    client.force_login(other)  # the role fits, but visible(user) says no
+    assert "样例抽查" not in client.get("/inbox/").content.decode()
 
 
 @pytest.mark.django_db

@@ -41,7 +41,11 @@ class VeteransConfig(ProgrammeConfig):
     resident_urls = ("veterans/", f"{HERE}.resident_urls")
     menu = (
         MenuEntry(
-            "veterans:index", _("退役军人事务"), roles=STAFF_ROLES, count=f"{HERE}.queries.badge"
+            "veterans:index",
+            _("退役军人事务"),
+            roles=STAFF_ROLES,
+            count=f"{HERE}.queries.badge",
+            visible=f"{HERE}.queries.sees_pages",
         ),
     )
     resident_links = (

@@ -86,6 +86,11 @@ def records(access: Access, search: str = "") -> QuerySet[MartyrRecord]:
     return found
 
 
+def sees_pages(user: User) -> bool:
+    """Whether the programme's pages open for this user (the centre, a bureau, admins)."""
+    return access_of(user).any
+
+
 def badge(user: User) -> int:
     """Open findings and requests not yet confirmed, for the bureau's menu entry."""
     access = access_of(user)

@@ -39,6 +39,12 @@ class SampleProgrammeConfig(ProgrammeConfig):
             count=f"{HERE}.hooks.count",
         ),
         MenuEntry("sample:index", _("样例管理"), roles=frozenset({"admin"})),
+        MenuEntry(
+            "sample:index",
+            _("样例抽查"),
+            roles=frozenset({"dispatcher", "handler"}),
+            visible=f"{HERE}.hooks.sees_checks",
+        ),
     )
     resident_links = (ResidentLink("sample_m:index", _("样例服务"), _("演示用")),)
     panels = (Panel(_("样例面板"), "sample_programme/panel.html", f"{HERE}.hooks.panel"),)

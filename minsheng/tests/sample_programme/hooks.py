@@ -38,3 +38,8 @@ def demo(*, now: datetime, log: Any, password: str) -> None:
 
 def on_event(sender: Any, ticket: Any, event: Any, **kwargs: Any) -> None:
     CALLS.append(("event", (ticket.number, event.action)))
+
+
+def sees_checks(user: Any) -> bool:
+    """Of the roles the entry names, only members of staff whose name says so."""
+    return "cgw" not in user.username

@@ -29,6 +29,8 @@ def test_a_street_handler_sees_nothing_here(client: Any, street_handler: Any, bu
         "veterans:beneficiaries",
     ):
         assert client.get(reverse(name)).status_code == 404
+    # and the menu does not offer a link that would answer 404
+    assert reverse("veterans:index") not in client.get("/inbox/").content.decode()
 
 
 def test_the_centre_sees_requests_but_never_beneficiaries(
