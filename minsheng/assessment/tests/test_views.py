@@ -44,6 +44,16 @@ def test_the_supervisor_sees_every_street_and_clicks_through_to_the_tickets(
     assert f'href="/t/{scored["gudong"].number}/"' in listing
 
 
+def test_the_ranking_states_the_red_and_black_lines_and_each_units_place(
+    scored: dict[str, Any], supervisor: Any
+) -> None:
+    page = client_for(supervisor).get(reverse("assessment:ranking"), {"period": PERIOD})
+    text = page.content.decode()
+    assert "前 3 名且得分不低于 90" in text
+    assert "后 3 名且得分低于 80" in text
+    assert "至多占参与排名单位的三分之一" in text
+
+
 def test_a_street_sees_its_own_page_but_not_another_streets(
     scored: dict[str, Any], street_handler: Any
 ) -> None:
