@@ -7,6 +7,8 @@
  *   .messages .alert.success            fades out after 6 seconds
  *   <select data-autosubmit>            submits its form on change
  *   .js-hide                            hidden when JS runs (no-JS fallbacks)
+ *   hx-trigger="keyup changed …"        also fires for text that arrives without a key:
+ *                                       an input method's Chinese, a paste, autofill
  *
  * Works on content swapped in by htmx too (htmx:load).
  */
@@ -92,6 +94,23 @@
       start();
     });
   }
+
+  // htmx triggers written "keyup changed delay:… from:#field" (the agent's console: the
+  // suggestions follow the description, the knowledge base the search box) never heard text
+  // committed by a Chinese input method, pasted or filled in, which comes with no keyup.
+  // Each finished input is passed on as a keyup; "changed" and the delay drop the repeats.
+  document.addEventListener('input', function (event) {
+    var el = event.target;
+    if (!el || event.isComposing || !(el.tagName === 'TEXTAREA' || el.tagName === 'INPUT')) {
+      return;
+    }
+    el.dispatchEvent(new KeyboardEvent('keyup', { bubbles: true }));
+  }, true);
+  document.addEventListener('compositionend', function (event) {
+    if (event.target && event.target.dispatchEvent) {
+      event.target.dispatchEvent(new KeyboardEvent('keyup', { bubbles: true }));
+    }
+  }, true);
 
   function init(scope) { scheduleAutoDismiss(scope); }
 
