@@ -383,8 +383,9 @@ def attach(
         kind = files.check(upload)
     except ValueError as error:
         raise WorkflowError(str(error)) from error
-    assert upload.size is not None  # files.check refused uploads without a size
     name = (upload.name or "附件")[-200:]
+    upload = files.cleaned(upload, name, kind[0])  # a photo's EXIF (its GPS position) goes
+    assert upload.size is not None  # files.check refused uploads without a size
     attachment = Attachment(
         ticket=t,
         name=name,
