@@ -87,6 +87,28 @@ def test_the_ranking_exports_to_xlsx_and_csv_without_formulas(
     assert "'=HYPERLINK" in text
 
 
+def test_exports_give_rates_as_percentages_not_raw_fractions(
+    handled: Any, street_handler: Any, supervisor: Any
+) -> None:
+    """#13 defect 14: the CSV printed 0.6666666666666666."""
+    for rating in ("satisfied", "satisfied", "unsatisfied"):
+        handled("gudong", street_handler, rating)
+    scoring.compute(PERIOD)
+    client = client_for(supervisor)
+    csv = client.get(reverse("assessment:export", args=["csv"]), {"period": PERIOD})
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    assert "满意率（%）" in header
+    assert "工单量" in header
+    assert row[header.index("满意率（%）")] == "66.67"
+    assert row[header.index("工单量")] == "3"
+    assert not any(len(cell) > 8 and cell.startswith("0.") for cell in row)
+    xlsx = client.get(reverse("assessment:export", args=["xlsx"]), {"period": PERIOD})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[1][table[0].index("满意率（%）")] == 66.67
+
+
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1"])
 def test_cells_that_start_like_a_formula_are_made_text(value: str) -> None:
     assert exports.safe(value) == "'" + value
