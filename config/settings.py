@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.TasksConfig",  # django_tasks_db, named in Chinese in the admin
     "minsheng.accounts",
     "minsheng.orgs",
     "minsheng.taxonomy",

@@ -3,12 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts.forms import ThrottledLogin
 from minsheng.desk import views as desk
 from minsheng.lib.extensions import programmes
 from minsheng.ops.views import healthz
 from minsheng.residents import views as residents
+
+# The admin in the platform's name, not "Django 管理" / "Django administration".
+admin.site.site_header = _("民生 · 接诉即办 管理后台")
+admin.site.site_title = _("民生管理后台")
+admin.site.index_title = _("系统管理")
 
 
 def _programme_urls() -> list[URLPattern | URLResolver]:

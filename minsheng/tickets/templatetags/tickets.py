@@ -5,13 +5,18 @@ from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minsheng.tickets import actions, queries
 from minsheng.tickets.models import Status, Ticket
 
 register = template.Library()
 
-_DUE = {"overdue": ("overdue", "已超期"), "due_soon": ("due-soon", "即将到期")}
+_DUE = {
+    "overdue": ("overdue", gettext_lazy("已超期")),
+    "due_soon": ("due-soon", gettext_lazy("即将到期")),
+}
 
 
 @register.simple_tag
@@ -50,9 +55,13 @@ def span(value: Any) -> str:
     hours = max(int(value.total_seconds() // 3600), 0)
     days, hours = divmod(hours, 24)
     if days:
-        return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
+        if hours:
+            return _("%(days)s 天 %(hours)s 小时") % {"days": days, "hours": hours}
+        return _("%(days)s 天") % {"days": days}
     minutes = max(int(value.total_seconds() // 60), 0)
-    return f"{hours} 小时" if hours else f"{minutes} 分钟"
+    if hours:
+        return _("%(hours)s 小时") % {"hours": hours}
+    return _("%(minutes)s 分钟") % {"minutes": minutes}
 
 
 @register.inclusion_tag("tickets/_beyond_calendar.html", takes_context=True)
