@@ -480,7 +480,7 @@ class History:
         if returned:
             # Returned within the window, which an emergency's 2 hours shorten.
             window = Ticket.objects.values_list("return_by", flat=True).get(pk=ticket.pk)
-            t = min(self.after(t, 20, 300, office=office), window - timedelta(minutes=5))  # type: ignore[operator]
+            t = min(self.after(t, 20, 300, office=office), window - timedelta(minutes=5))  # type: ignore[operator,assignment]
             reason = self.choose("return_reasons")
             workflow.send_back(ticket, by=self.handler(first), reason=reason, at=t)
             if plan.target == "returned":
