@@ -32,6 +32,15 @@ def test_durations_and_due_badges_speak_the_users_language() -> None:
         assert str(ticket_tags._DUE["due_soon"][1]) == "即将到期"
 
 
+def test_timeline_actors_the_events_wrote_in_chinese_read_in_english() -> None:
+    with translation.override("en"):
+        assert ticket_tags.actor("系统") == "System"
+        assert ticket_tags.actor("诉求人（尾号5678）") == "Resident (phone ending 5678)"
+        assert ticket_tags.actor("王话务") == "王话务"  # a person's name stays
+    with translation.override("zh-hans"):
+        assert ticket_tags.actor("诉求人（尾号5678）") == "诉求人（尾号5678）"
+
+
 @pytest.mark.django_db
 def test_the_admin_is_titled_by_the_platform_and_names_the_task_queue(admin_user: Any) -> None:
     client = Client()

@@ -1,5 +1,6 @@
 """Badges and labels shown wherever tickets are listed."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -45,6 +46,21 @@ def due_class(ticket: Ticket) -> str:
 @register.filter
 def action_label(value: str) -> str:
     return actions.label(value)
+
+
+_RESIDENT_ACTOR = re.compile(r"^诉求人（尾号(\d{4})）$")
+
+
+@register.filter
+def actor(label: str) -> str:
+    """A timeline's actor in the reader's language: the events store 系统 and 诉求人（尾号1234）
+    as written when they happened; staff names stay as they are."""
+    if label == "系统":
+        return _("系统")
+    found = _RESIDENT_ACTOR.match(label or "")
+    if found:
+        return _("诉求人（尾号%(last4)s）") % {"last4": found.group(1)}
+    return label
 
 
 @register.filter
