@@ -85,3 +85,18 @@ def test_the_top_bar_is_one_line_at_1440px_for_each_centre_role(
             more.locator("> a").hover()
             assert moved.first.is_visible()
     context.close()
+
+
+def test_filter_controls_are_styled_not_browser_defaults(
+    live_server: Any, chromium: Any, demo: None
+) -> None:
+    """The analytics filter bar's select and date boxes had the browser's 20 px defaults."""
+    context = chromium.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    _login(page, live_server.url, "supervisor")
+    page.goto(f"{live_server.url}/analytics/")
+    for selector in (".filter-bar select[name=days]", ".filter-bar input[name=start]"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None
+        assert box["height"] >= 34, (selector, box["height"])  # the form's 2.25 rem boxes
+    context.close()
