@@ -95,8 +95,3 @@ class ContentSecurityPolicy:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.MINSHENG_CSP)
         return response
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500: the API and Open311 get their JSON (or XML) error, never Django's page."""
-    return answer(request, 500, "server_error", FAILED_MESSAGE)

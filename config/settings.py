@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_tasks",
-    "django_tasks_db",
+    "config.apps.TasksConfig",  # django_tasks_db, named in Chinese in the admin
     "minsheng.accounts",
     "minsheng.orgs",
     "minsheng.taxonomy",
@@ -216,6 +216,7 @@ CACHES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MINSHENG_SECURE_COOKIES", default=not (DEBUG or DEMO))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -263,8 +264,13 @@ DEFAULT_FROM_EMAIL = env("MINSHENG_DEFAULT_FROM_EMAIL", "minsheng@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "config.logfilters.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("MINSHENG_LOG_LEVEL", "INFO")},
-    # The worker polls the task queue every second; its "nothing to do" lines are noise.
-    "loggers": {"django_tasks_db": {"level": "WARNING"}},
+    "loggers": {
+        # The worker polls the task queue every second; its "nothing to do" lines are noise.
+        "django_tasks_db": {"level": "WARNING"},
+        # A 403 logs its one line ("Forbidden (Permission denied): /path"), not a traceback.
+        "django.request": {"filters": ["refusals"]},
+    },
 }

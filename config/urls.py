@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 
 from minsheng.accounts import views as accounts
 from minsheng.accounts.forms import ThrottledLogin
@@ -8,6 +11,11 @@ from minsheng.desk import views as desk
 from minsheng.lib.extensions import programmes
 from minsheng.ops.views import healthz
 from minsheng.residents import views as residents
+
+# The admin in the platform's name, not "Django 管理" / "Django administration".
+admin.site.site_header = _("民生 · 接诉即办 管理后台")
+admin.site.site_title = _("民生管理后台")
+admin.site.index_title = _("系统管理")
 
 
 def _programme_urls() -> list[URLPattern | URLResolver]:
@@ -23,8 +31,14 @@ def _programme_urls() -> list[URLPattern | URLResolver]:
     return found
 
 
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon),
     path("login/", auth_views.LoginView.as_view(authentication_form=ThrottledLogin), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Project-level like login and logout: the layout links to it from every page.
@@ -54,4 +68,7 @@ urlpatterns = [
     path("", include("minsheng.desk.urls")),
 ]
 
-handler500 = "config.middleware.server_error"
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -24,7 +24,7 @@ class PeriodForm(forms.Form):
         label=_("时段"),
         required=False,
         coerce=int,
-        choices=[(d, format_lazy(_("近{n}天"), n=d)) for d in PRESETS],
+        choices=[*((d, format_lazy(_("近{n}天"), n=d)) for d in PRESETS), ("", _("按起止日期"))],
         error_messages={"invalid_choice": _("请选择列出的时段。")},
     )
     start = forms.DateField(
@@ -65,6 +65,14 @@ class PeriodForm(forms.Form):
             return Period(start or end - timedelta(days=DEFAULT_DAYS - 1), end)
         days = data.get("days") or DEFAULT_DAYS
         return Period(today - timedelta(days=days - 1), today)
+
+    def selected_days(self) -> str:
+        """The preset the period in effect is, as the select shows it: the default's (30 days)
+        when none was chosen, empty (按起止日期) when dates decide."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("start") or data.get("end"):
+            return ""
+        return str(data.get("days") or DEFAULT_DAYS)
 
     def chosen_area(self) -> Unit | None:
         code = self.cleaned_data.get("area") if self.is_valid() else None

@@ -108,5 +108,5 @@ class PolicyForm(forms.ModelForm):
             "department_response", "department_resolution", "department_satisfaction",
             "enterprise_response", "enterprise_resolution", "enterprise_satisfaction",
             "satisfied_weight", "basically_weight", "min_volume", "cohandling",
-            "red_list", "black_list",
+            "red_list", "black_list", "red_min_score", "black_below_score",
         ]  # fmt: skip

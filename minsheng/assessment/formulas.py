@@ -288,10 +288,28 @@ class Standing:
     board: str = ""  # "red" (红榜), "black" (黑榜) or ""
 
 
-def rank(rows: Iterable[Standing], *, min_volume: int, red: int, black: int) -> list[Standing]:
+def board_size(quota: int, ranked: int) -> int:
+    """How many units one board (red or black) may hold in a group of `ranked` ranked units:
+    the policy's quota, but never more than a third of the group (at least one from two units
+    up), so that a small group is not all red, or all black, by its size alone."""
+    if ranked < 2:
+        return 0
+    return min(quota, max(1, ranked // 3))
+
+
+def rank(
+    rows: Iterable[Standing],
+    *,
+    min_volume: int,
+    red: int,
+    black: int,
+    red_min: float = 0,
+    black_below: float = 101,
+) -> list[Standing]:
     """Rank a group: highest score first, ties share a rank (1, 1, 3); units under the minimum
-    volume or without a score are listed after, unranked. Red list: the top `red`; black list:
-    the bottom `black`, never overlapping the red list."""
+    volume or without a score are listed after, unranked. Red list: among the top places
+    (`board_size`), the units scoring at least `red_min`; black list: among the bottom places,
+    the units scoring below `black_below`. The two never overlap; either may be empty."""
     rows = list(rows)
     ranked = sorted(
         (r for r in rows if r.score is not None and r.volume >= min_volume),
@@ -302,10 +320,12 @@ def rank(rows: Iterable[Standing], *, min_volume: int, red: int, black: int) -> 
         place = out[-1].rank if out and out[-1].score == r.score else i + 1
         out.append(replace(r, rank=place))
     n = len(out)
+    n_red, n_black = board_size(red, n), board_size(black, n)
     for i, r in enumerate(out):
-        if i < red:
+        score = r.score or 0
+        if i < n_red and score >= red_min:
             out[i] = replace(r, board="red")
-        elif i >= max(n - black, red):
+        elif i >= n - n_black and score < black_below:
             out[i] = replace(r, board="black")
     rest = sorted((r for r in rows if r not in ranked), key=lambda r: r.unit)
     return out + [replace(r, rank=None, board="") for r in rest]

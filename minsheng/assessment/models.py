@@ -55,6 +55,10 @@ class ScoringPolicy(models.Model):
     )
     red_list = models.PositiveSmallIntegerField("红榜名额", default=3)
     black_list = models.PositiveSmallIntegerField("黑榜名额", default=3)
+    # A unit enters the red list only with at least this score, the black list only below
+    # that one; each list also holds at most a third of its group (formulas.board_size).
+    red_min_score = models.PositiveSmallIntegerField("红榜最低得分", default=90)
+    black_below_score = models.PositiveSmallIntegerField("黑榜得分线（低于）", default=80)
 
     class Meta:
         verbose_name = "考核规则"

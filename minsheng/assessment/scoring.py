@@ -47,9 +47,10 @@ GROUPS = ("street", "department", "enterprise")
 WEIGHT_FIELDS = tuple(
     f"{g}_{r}" for g in GROUPS for r in ("response", "resolution", "satisfaction")
 )
+BOARD_FIELDS = ("red_list", "black_list", "red_min_score", "black_below_score")
 POLICY_FIELDS = (
     *WEIGHT_FIELDS, "satisfied_weight", "basically_weight", "min_volume", "cohandling",
-    "red_list", "black_list",
+    *BOARD_FIELDS,
 )  # fmt: skip
 
 
@@ -104,7 +105,7 @@ def revise_policy(
             raise AssessmentError(f"考核规则没有“{name}”这一项。")
         fields[name] = value
     try:
-        for name in (*WEIGHT_FIELDS, "min_volume", "red_list", "black_list"):
+        for name in (*WEIGHT_FIELDS, "min_volume", *BOARD_FIELDS):
             fields[name] = int(fields[name])
             if fields[name] < 0:
                 raise ValueError
@@ -118,6 +119,8 @@ def revise_policy(
             raise AssessmentError(f"三率权重之和须为 100（现为 {total}）。")
     if not Decimal(0) <= fields["basically_weight"] <= fields["satisfied_weight"] <= Decimal(1):
         raise AssessmentError("满意、基本满意的计分须在 0 到 1 之间，且基本满意不高于满意。")
+    if not fields["black_below_score"] <= fields["red_min_score"] <= 100:
+        raise AssessmentError("红榜最低得分不能高于 100，黑榜得分线不能高于红榜最低得分。")
     if fields["cohandling"] not in ("main", "both"):
         raise AssessmentError("协办工单计入方式不正确。")
     return ScoringPolicy.objects.create(
@@ -232,7 +235,12 @@ def _snapshots(period: ScorePeriod, as_of: datetime) -> list[ScoreSnapshot]:
         standings[group].append(formulas.Standing(str(unit_id), s.score, c["volume"]))
     for rows in standings.values():
         for st in formulas.rank(
-            rows, min_volume=policy.min_volume, red=policy.red_list, black=policy.black_list
+            rows,
+            min_volume=policy.min_volume,
+            red=policy.red_list,
+            black=policy.black_list,
+            red_min=policy.red_min_score,
+            black_below=policy.black_below_score,
         ):
             snapshots[int(st.unit)].rank, snapshots[int(st.unit)].board = st.rank, st.board
     return list(snapshots.values())

@@ -157,12 +157,19 @@ def export(request: Request, fmt: str) -> HttpResponse:
     group = request.GET.get("group") or Group.STREET
     if fmt not in ("csv", "xlsx") or sp is None or group not in Group.values:
         raise Http404
-    header = [_("排名"), _("单位"), _("综合得分"), _("榜单")] + [str(h) for _k, h in COLUMNS]
+    # Rates as percentages with two decimals (66.67), the heading saying so: not 0.6666666667.
+    counted = {"volume", "excluded"}
+    header = [_("排名"), _("单位"), _("综合得分"), _("榜单")] + [
+        str(h) if k in counted else _("%(rate)s（%%）") % {"rate": h} for k, h in COLUMNS
+    ]
     board = {"red": _("红榜"), "black": _("黑榜"), "": ""}
     rows = []
     for s in queries.ranking(sp, group):
         values = [
-            c.get("count") if c["rate"] is None and "count" in c else c["rate"] for c in _cells(s)
+            c.get("count")
+            if c["key"] in counted
+            else (None if c["rate"] is None else round(100 * c["rate"], 2))
+            for c in _cells(s)
         ]
         rows.append([s.rank, s.unit.name, s.score, board[s.board], *values])
     name = f"assessment-{sp.period}-{group}.{fmt}"

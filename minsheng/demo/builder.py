@@ -478,7 +478,9 @@ class History:
         helpers = [helper] if helper else []
         workflow.dispatch(ticket, to=first, by=dispatcher, cohandlers=helpers, at=t)
         if returned:
-            t = self.after(t, 20, 300, office=office)
+            # Returned within the window, which an emergency's 2 hours shorten.
+            window = Ticket.objects.values_list("return_by", flat=True).get(pk=ticket.pk)
+            t = min(self.after(t, 20, 300, office=office), window - timedelta(minutes=5))  # type: ignore[operator,assignment]
             reason = self.choose("return_reasons")
             workflow.send_back(ticket, by=self.handler(first), reason=reason, at=t)
             if plan.target == "returned":

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minsheng.citizens.masking import normalise_phone
 from minsheng.residents import catalogue, photos, places
+from minsheng.residents import queries as resident_queries
 from minsheng.taxonomy.models import REQUEST_TYPE_ERRORS, RequestType
 from minsheng.tickets import queries
 from minsheng.tickets.actions import MAX_TEXT
@@ -135,11 +136,15 @@ class WhereForm(forms.Form):
         widget=forms.HiddenInput,
         error_messages={"invalid": _("坐标不正确，请在地图上重新选择位置。")},
     )
+    confirm_place = forms.BooleanField(
+        label=_("两者都没错，按我填写的情况提交（工作人员会核实位置）"), required=False
+    )
 
     def __init__(
         self, *args: Any, streets: list[Any], areas: list[places.Area], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.conflict = ""  # the typed address and the tapped point disagree
         self.areas = areas
         self.streets = {str(s.pk): s for s in streets}
         street = self.fields["street"]
@@ -173,6 +178,19 @@ class WhereForm(forms.Form):
             data.update(place_pk=found[-1].pk, lon=round(lon, 6), lat=round(lat, 6))
             if not address:
                 address = "".join(a.name for a in found) + "（地图选点）"
+            else:
+                # Words and point together: the door reconciles them, as on every channel,
+                # rather than the tap silently overriding the address.
+                data["place_pk"] = None
+                self.conflict = resident_queries.place_conflict(address, lon, lat)
+                if self.conflict and not data.get("confirm_place"):
+                    raise forms.ValidationError(
+                        gettext(
+                            "%(conflict)s，两者不一致。请改正地址或在地图上重新选点；"
+                            "如两者都没错，请勾选下方的确认后继续。"
+                        )
+                        % {"conflict": self.conflict}
+                    )
         if not address and data["lon"] is None:
             raise forms.ValidationError(_("请填写地址，或在地图上点选位置。"))
         data["address"] = address

@@ -4,6 +4,7 @@ requests, how often a phone or an address has filed today, and a ticket's public
 from datetime import datetime, timedelta
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from minsheng.orgs.models import Unit
 from minsheng.residents import catalogue, places
@@ -13,9 +14,24 @@ from minsheng.taxonomy.models import Category
 from minsheng.tickets.models import Channel, Satisfaction, Ticket, TicketEvent
 from minsheng.tickets.names import OPEN_STATUSES, Action
 from minsheng.tickets.public import PUBLIC_LABELS
+from minsheng.triage import places as triage_places
 
 NEARBY_DAYS = 30
 NEARBY_LIMIT = 300  # the most recent open tickets of the area that are compared
+
+
+def place_conflict(address: str, lon: float, lat: float) -> str:
+    """Why the typed address and the tapped point disagree (the street the words name is not
+    the one the point lies in), in words for the resident; "" when they agree or the words
+    name no place. The door reads both again and tells the dispatcher (`triage.places`)."""
+    if not (address or "").strip():
+        return ""
+    found = triage_places.resolve(address, address=address, lon=lon, lat=lat)
+    if found.problem != triage_places.CONFLICT or len(found.candidates) != 2:
+        return ""
+    said, tapped = found.candidates
+    words = gettext("您填写的地址在%(said)s，地图选点却在%(tapped)s")
+    return words % {"said": said, "tapped": tapped}
 
 
 def leaves() -> list[catalogue.Leaf]:

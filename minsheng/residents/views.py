@@ -226,7 +226,8 @@ def areas(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def locate(request: HttpRequest) -> HttpResponse:
-    """The street and community of a tapped point, or why it cannot be used."""
+    """The street and community of a tapped point, or why it cannot be used; with `address`,
+    whether the address typed names another street."""
     try:
         lon, lat = float(request.GET.get("lon", "")), float(request.GET.get("lat", ""))
         found = places.locate(lon, lat, queries.areas())
@@ -234,7 +235,12 @@ def locate(request: HttpRequest) -> HttpResponse:
         message = str(error) if isinstance(error, places.OutsideError) else ""
         message = message or _("坐标不正确，请在地图上重新选择位置。")
         return JsonResponse({"error": message}, status=400)
-    return JsonResponse({"place": "".join(a.name for a in found)})
+    answer = {"place": "".join(a.name for a in found)}
+    address = places.normalise_address(request.GET.get("address", ""))[:200]
+    conflict = queries.place_conflict(address, lon, lat) if address else ""
+    if conflict:
+        answer["conflict"] = _("%(conflict)s，两者不一致，请核对。") % {"conflict": conflict}
+    return JsonResponse(answer)
 
 
 # --- helpers -------------------------------------------------------------------------------

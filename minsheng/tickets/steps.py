@@ -52,6 +52,19 @@ def optional(value: str, label: str, *, limit: int = MAX_TEXT) -> str:
     return required(value, label, limit=limit) if (value or "").strip() else ""
 
 
+TITLE_LENGTH = 30
+
+
+def title_from(description: str) -> str:
+    """A title taken from the description when none was given: its first paragraph (notes the
+    centre appends, such as the emergency referral, follow a blank line), cut to 30 characters
+    with an ellipsis rather than mid-way through the next paragraph."""
+    first = " ".join(description.strip().split("\n\n", 1)[0].split())
+    if len(first) <= TITLE_LENGTH:
+        return first
+    return first[: TITLE_LENGTH - 1].rstrip() + "…"
+
+
 def check_new(
     *,
     by: User | Actor,
@@ -77,7 +90,7 @@ def check_new(
     if urgency not in Urgency.values:
         raise WorkflowError("紧急程度不正确。")
     description = required(description, "诉求内容")
-    title = optional(title, "标题", limit=100) or description[:30]
+    title = optional(title, "标题", limit=100) or title_from(description)
     return title, description, optional(address, "地址", limit=200)
 
 
@@ -171,7 +184,9 @@ def start_clocks(
     due = deadlines.compute(policy, start=now, calendar=calendar, reopened=reopened)
     t.dispatched_at, t.accepted_at, t.paused_since = now, None, None
     t.sub_unit, t.sub_resolve_by = None, None  # a new round: the main unit passes it on afresh
-    t.return_by = deadlines.one_workday_after(now, calendar)
+    # A return is asked for within one working day, and never after the ticket is due (an
+    # emergency's 2 hours).
+    t.return_by = min(deadlines.one_workday_after(now, calendar), due.resolve_by)
     t.urged_for = t.escalated_for = ""
     t.pause_requested_at, t.visit_attempts, t.visit_retry_at = None, 0, None
     t.accept_by, t.resolve_by, t.beyond_calendar = (
@@ -212,8 +227,9 @@ def store_attachment(t: Ticket, upload: Any, by: Actor, now: datetime) -> Attach
         kind = files.check(upload)
     except ValueError as error:
         raise WorkflowError(str(error)) from error
-    assert upload.size is not None  # files.check refused uploads without a size
     name = (upload.name or "附件")[-200:]
+    upload = files.cleaned(upload, name, kind[0])  # a photo's EXIF (its GPS position) goes
+    assert upload.size is not None  # files.check refused uploads without a size
     attachment = Attachment(
         ticket=t,
         name=name,

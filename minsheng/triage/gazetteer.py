@@ -227,16 +227,39 @@ class Gazetteer:
         return next((a.unit for a in self.ancestors(code) if a.unit), "")
 
     def locate(self, text: str, *, address: str = "") -> Location:
-        """The most specific place named, preferring the address, then the text."""
-        best = Location()
+        """The most specific place named, preferring the address, then the text.
+
+        One exception: when the address names only a place (a road, a landmark: 华林路12号,
+        which may cross several streets) and the text names one of our divisions outright
+        (鼓东街道东街口…) that does not hold that place, the division the caller stated wins.
+        """
+        best, from_address = Location(), False
         for source, weight in ((address, 1.0), (text, 0.9)):
             found = self._locate(_clean(source))
             found.confidence = round(found.confidence * weight, 3)
             if found.confidence > best.confidence:
-                best = found
+                best, from_address = found, source is address
             if best.unit and best.confidence >= 0.6:
                 break
+        names_division = any(
+            not self._is_place(code) for name in best.matched for code, _ in self.names[name]
+        )
+        if from_address and self._is_place(best.code) and not names_division:
+            stated = self._locate(_clean(text))
+            stated.confidence = round(stated.confidence * 0.9, 3)
+            if (
+                stated.unit
+                and stated.confidence >= 0.6
+                and not stated.alternatives
+                and not self._is_place(stated.code)
+                and stated.code not in {a.code for a in self.ancestors(best.code)}
+            ):
+                return stated
         return best
+
+    def _is_place(self, code: str) -> bool:
+        entry = self.entries.get(code)
+        return entry is not None and entry.level == PLACE
 
     def _locate(self, text: str) -> Location:
         hits = self.scan(text)

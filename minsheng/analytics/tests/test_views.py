@@ -1,6 +1,7 @@
 """The dashboard, map and hotspot pages: the centre sees the city, a street its own tickets."""
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -49,6 +50,27 @@ def test_the_dashboard_filters_by_area_and_period(
     assert by_street.context["data"]["total"] == 1
     old = client.get(reverse("analytics:dashboard"), {"start": "2020-01-01", "end": "2020-01-31"})
     assert old.context["data"]["total"] == 0
+
+
+def _selected_period(html: str) -> list[str]:
+    select = re.search(r'<select name="days">(.*?)</select>', html, re.S)
+    assert select is not None
+    return re.findall(r"<option [^>]*selected>([^<]*)</option>", select.group(1))
+
+
+@pytest.mark.parametrize("page", ["analytics:dashboard", "analytics:map"])
+def test_the_period_select_names_the_30_days_shown_not_7(
+    streets_with_tickets: Any, supervisor: Any, page: str
+):
+    """#13 defect 8: the pages showed 30 days' data under a select reading 近7天."""
+    client = _client(supervisor)
+    html = client.get(reverse(page)).content.decode()
+    assert _selected_period(html) == ["近30天"]
+    assert _selected_period(client.get(reverse(page), {"days": "90"}).content.decode()) == [
+        "近90天"
+    ]
+    dated = client.get(reverse(page), {"start": "2026-01-01", "end": "2026-01-31"})
+    assert _selected_period(dated.content.decode()) == ["按起止日期"]
 
 
 def test_bad_filter_input_shows_a_chinese_message_and_the_default_period(

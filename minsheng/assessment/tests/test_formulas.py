@@ -12,6 +12,7 @@ from minsheng.assessment.formulas import (
     Fact,
     Standing,
     Weights,
+    board_size,
     count,
     facts_from_timeline,
     rank,
@@ -276,19 +277,51 @@ def test_other_weights_change_the_score() -> None:
 def test_ranking_shares_ties_puts_small_units_last_and_fills_red_and_black_lists() -> None:
     rows = [Standing("a", 90, 10), Standing("b", 80, 10), Standing("c", 80, 10),
             Standing("d", 70, 10), Standing("e", 60, 10), Standing("f", 99, 2),
-            Standing("g", None, 10)]  # fmt: skip
-    out = rank(rows, min_volume=5, red=1, black=2)
+            Standing("g", None, 10), Standing("h", 50, 10)]  # fmt: skip
+    out = rank(rows, min_volume=5, red=1, black=2, red_min=90, black_below=80)
     assert [(r.unit, r.rank, r.board) for r in out] == [
         ("a", 1, "red"),
         ("b", 2, ""),
         ("c", 2, ""),
-        ("d", 4, "black"),
+        ("d", 4, ""),
         ("e", 5, "black"),
+        ("h", 6, "black"),
         ("f", None, ""),
         ("g", None, ""),
     ]
 
 
 def test_red_and_black_lists_never_overlap_in_a_small_group() -> None:
-    out = rank([Standing("a", 90, 10), Standing("b", 80, 10)], min_volume=0, red=2, black=2)
-    assert [r.board for r in out] == ["red", "red"]
+    out = rank([Standing("a", 90, 10), Standing("b", 70, 10)], min_volume=0, red=2, black=2,
+               red_min=90, black_below=80)  # fmt: skip
+    assert [r.board for r in out] == ["red", "black"]
+    alone = rank([Standing("a", 50, 10)], min_volume=0, red=3, black=3)
+    assert [r.board for r in alone] == [""]
+
+
+def test_three_units_are_not_all_red_by_the_size_of_the_group() -> None:
+    """The pilot's November: 98.25, 90.26, 57.6 were all red, the black list empty."""
+    rows = [Standing("shuibu", 98.25, 40), Standing("mawei", 90.26, 30),
+            Standing("gudong", 57.6, 50)]  # fmt: skip
+    out = rank(rows, min_volume=5, red=3, black=3, red_min=90, black_below=80)
+    assert [(r.unit, r.rank, r.board) for r in out] == [
+        ("shuibu", 1, "red"),
+        ("mawei", 2, ""),
+        ("gudong", 3, "black"),
+    ]
+
+
+def test_a_board_needs_its_score_line_and_may_stay_empty() -> None:
+    good = [Standing(u, s, 10) for u, s in (("a", 97), ("b", 95), ("c", 93), ("d", 92))]
+    out = rank(good, min_volume=5, red=3, black=3, red_min=90, black_below=80)
+    assert [r.board for r in out] == ["red", "", "", ""]  # nobody below 80: no black list
+    poor = [Standing(u, s, 10) for u, s in (("a", 70), ("b", 60), ("c", 50), ("d", 40))]
+    out = rank(poor, min_volume=5, red=3, black=3, red_min=90, black_below=80)
+    assert [r.board for r in out] == ["", "", "", "black"]  # nobody at 90: no red list
+
+
+@pytest.mark.parametrize(("quota", "ranked", "size"), [
+    (3, 0, 0), (3, 1, 0), (3, 2, 1), (3, 3, 1), (3, 6, 2), (3, 9, 3), (3, 30, 3), (0, 30, 0),
+])  # fmt: skip
+def test_a_board_holds_at_most_a_third_of_the_group(quota: int, ranked: int, size: int) -> None:
+    assert board_size(quota, ranked) == size

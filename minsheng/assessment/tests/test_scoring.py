@@ -60,6 +60,8 @@ def test_a_new_policy_is_a_new_version_and_the_old_one_stays(admin_user: Any) ->
         ({"basically_weight": "1.2"}, "基本满意不高于满意"),
         ({"min_volume": "many"}, "不小于 0 的数"),
         ({"cohandling": "split"}, "协办工单计入方式不正确"),
+        ({"red_min_score": 70, "black_below_score": 80}, "黑榜得分线不能高于红榜最低得分"),
+        ({"red_min_score": 120}, "红榜最低得分不能高于 100"),
     ],
 )
 def test_a_bad_policy_is_refused_and_nothing_is_written(

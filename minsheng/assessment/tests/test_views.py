@@ -44,6 +44,16 @@ def test_the_supervisor_sees_every_street_and_clicks_through_to_the_tickets(
     assert f'href="/t/{scored["gudong"].number}/"' in listing
 
 
+def test_the_ranking_states_the_red_and_black_lines_and_each_units_place(
+    scored: dict[str, Any], supervisor: Any
+) -> None:
+    page = client_for(supervisor).get(reverse("assessment:ranking"), {"period": PERIOD})
+    text = page.content.decode()
+    assert "前 3 名且得分不低于 90" in text
+    assert "后 3 名且得分低于 80" in text
+    assert "至多占参与排名单位的三分之一" in text
+
+
 def test_a_street_sees_its_own_page_but_not_another_streets(
     scored: dict[str, Any], street_handler: Any
 ) -> None:
@@ -75,6 +85,28 @@ def test_the_ranking_exports_to_xlsx_and_csv_without_formulas(
     text = csv.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("排名,单位,综合得分")
     assert "'=HYPERLINK" in text
+
+
+def test_exports_give_rates_as_percentages_not_raw_fractions(
+    handled: Any, street_handler: Any, supervisor: Any
+) -> None:
+    """#13 defect 14: the CSV printed 0.6666666666666666."""
+    for rating in ("satisfied", "satisfied", "unsatisfied"):
+        handled("gudong", street_handler, rating)
+    scoring.compute(PERIOD)
+    client = client_for(supervisor)
+    csv = client.get(reverse("assessment:export", args=["csv"]), {"period": PERIOD})
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    header, row = lines[0].split(","), lines[1].split(",")
+    assert "满意率（%）" in header
+    assert "工单量" in header
+    assert row[header.index("满意率（%）")] == "66.67"
+    assert row[header.index("工单量")] == "3"
+    assert not any(len(cell) > 8 and cell.startswith("0.") for cell in row)
+    xlsx = client.get(reverse("assessment:export", args=["xlsx"]), {"period": PERIOD})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[1][table[0].index("满意率（%）")] == 66.67
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1"])

@@ -89,3 +89,55 @@ def test_a_resident_files_on_a_phone_in_large_type_tapping_the_map(
     page.click("text=查看办理进度")
     page.wait_for_url(f"**/m/t/{number}/")
     assert "large-type" in page.get_attribute("html", "class")
+
+
+@pytest.fixture
+def phone_here(
+    chromium: Any, live_server: Any, transactional_db: Any, settings: Any, tmp_path: Any
+) -> Iterator[Any]:
+    """A phone that shares its position (the centre of 鼓楼区) with the page."""
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", "--no-history", verbosity=0)
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        geolocation={"latitude": 26.0825, "longitude": 119.2965},
+        permissions=["geolocation"],
+    )
+    yield context.new_page()
+    context.close()
+
+
+def test_locate_me_and_an_address_in_another_street_are_flagged_before_next(
+    live_server: Any, phone_here: Any
+) -> None:
+    """#13 defect 3: the map had no "locate me", and a tap silently overrode the address."""
+    page = phone_here
+    page.goto(f"{live_server.url}/m/new/")
+    page.fill("[data-category-search]", "噪音")
+    page.click("label.m-choice:visible:has-text('噪音扰民')")
+    page.check("input[name=request_type][value=complaint]")
+    page.fill("#id_description", "路口工地夜间施工，噪音很大。")
+    with page.expect_navigation():
+        page.click("form[enctype] button[type=submit]")
+
+    page.wait_for_selector(".m-map path.leaflet-interactive, .m-map svg path")
+    page.fill("#id_address", "宦溪镇政府门口")
+    page.click("[data-locate-me]")
+    page.wait_for_selector("[data-located]:has-text('两者不一致')")
+    warning = page.inner_text("[data-located]")
+    assert "宦溪镇" in warning
+    assert "鼓楼区" in warning
+    assert page.input_value("#id_lon")
+    shot(page, "m-new-2-where-conflict")
+
+    with page.expect_navigation():
+        page.click("form[action$='/where/'] button[type=submit]")
+    assert page.locator(".errorlist, [role=alert]").first.is_visible()
+    assert "两者不一致" in page.content()
+    page.check("#id_confirm_place")
+    with page.expect_navigation():
+        page.click("form[action$='/where/'] button[type=submit]")
+    assert page.url.endswith("/m/new/who/")

@@ -292,6 +292,53 @@ def test_a_tapped_point_is_named_by_its_street_and_community(
     assert "坐标不正确" in nonsense.json()["error"]
 
 
+def test_a_tap_in_another_street_than_the_address_is_flagged_not_silently_used(
+    client: Client, mapped: dict[str, Any], catalogue: dict[str, Any]
+) -> None:
+    """#13 defect 3: a tap in one street overrode the address typed for another, unannounced."""
+    what(client, catalogue["noise"])
+
+    warned = where(client, address="鼓西街道杨桥路12号", **IN_DONGJIE)
+
+    page = warned.content.decode()
+    assert warned.status_code == 200
+    assert "您填写的地址在鼓楼区鼓西街道，地图选点却在鼓楼区鼓东街道东街社区" in page
+    assert "两者不一致" in page
+    assert 'name="confirm_place"' in page
+    assert "address" not in client.session["m_new"]
+
+    confirmed = where(client, address="鼓西街道杨桥路12号", confirm_place="on", **IN_DONGJIE)
+    assert confirmed.status_code == 302
+    who(client)
+
+    ticket = Ticket.objects.get()
+    assert ticket.address == "鼓西街道杨桥路12号"
+    assert ticket.place == mapped["gulou"]  # the unit both lie in, not the tapped street
+    hold = TicketEvent.objects.get(ticket=ticket, action="hold")  # the dispatcher is told
+    assert hold.data["reason"] == "ambiguous_place"
+    assert hold.data["places"] == ["鼓楼区鼓西街道", "鼓楼区鼓东街道东街社区"]
+
+
+def test_an_address_and_a_tap_that_agree_go_straight_on(
+    client: Client, mapped: dict[str, Any], catalogue: dict[str, Any]
+) -> None:
+    what(client, catalogue["noise"])
+    assert where(client, address="鼓东街道东街88号", **IN_DONGJIE).status_code == 302
+    who(client)
+    assert Ticket.objects.get().place == mapped["dongjie"]
+
+
+def test_the_map_warns_as_soon_as_the_tap_disagrees_with_the_address(
+    client: Client, mapped: dict[str, Any]
+) -> None:
+    url = reverse("residents:locate")
+    apart = client.get(url, {**IN_DONGJIE, "address": "鼓西街道杨桥路12号"}).json()
+    together = client.get(url, {**IN_DONGJIE, "address": "东街88号"}).json()
+    assert apart["place"] == "鼓楼区鼓东街道东街社区"
+    assert "两者不一致" in apart["conflict"]
+    assert "conflict" not in together
+
+
 def test_without_any_boundary_the_map_is_not_offered(
     client: Client, city: dict[str, Any], catalogue: dict[str, Any]
 ) -> None:

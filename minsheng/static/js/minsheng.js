@@ -7,6 +7,8 @@
  *   .messages .alert.success            fades out after 6 seconds
  *   <select data-autosubmit>            submits its form on change
  *   .js-hide                            hidden when JS runs (no-JS fallbacks)
+ *   hx-trigger="keyup changed …"        also fires for text that arrives without a key:
+ *                                       an input method's Chinese, a paste, autofill
  *
  * Works on content swapped in by htmx too (htmx:load).
  */
@@ -93,12 +95,67 @@
     });
   }
 
+  // htmx triggers written "keyup changed delay:… from:#field" (the agent's console: the
+  // suggestions follow the description, the knowledge base the search box) never heard text
+  // committed by a Chinese input method, pasted or filled in, which comes with no keyup.
+  // Each finished input is passed on as a keyup; "changed" and the delay drop the repeats.
+  document.addEventListener('input', function (event) {
+    var el = event.target;
+    if (!el || event.isComposing || !(el.tagName === 'TEXTAREA' || el.tagName === 'INPUT')) {
+      return;
+    }
+    el.dispatchEvent(new KeyboardEvent('keyup', { bubbles: true }));
+  }, true);
+  document.addEventListener('compositionend', function (event) {
+    if (event.target && event.target.dispatchEvent) {
+      event.target.dispatchEvent(new KeyboardEvent('keyup', { bubbles: true }));
+    }
+  }, true);
+
+  // The top bar keeps to one line on wide screens: menu items that do not fit move, from the
+  // last, under a "更多" item with a drop-down (hover or keyboard focus, like the others).
+  function fitNav() {
+    var nav = document.querySelector('header.topbar nav.nav');
+    var list = nav && nav.querySelector('ul');
+    if (!list) { return; }
+    var more = list.querySelector('li.nav-more');
+    if (more) {
+      var moved = more.querySelector('ul.subnav');
+      while (moved.firstChild) { list.insertBefore(moved.firstChild, more); }
+      list.removeChild(more);
+    }
+    if (window.innerWidth <= 760 || list.scrollWidth <= nav.clientWidth + 1) { return; }
+    more = document.createElement('li');
+    more.className = 'has-sub nav-more';
+    var link = document.createElement('a');
+    link.href = '#';
+    link.setAttribute('aria-haspopup', 'true');
+    link.textContent = (nav.getAttribute('data-more-label') || '更多') + ' ▾';
+    link.addEventListener('click', function (event) { event.preventDefault(); });
+    var sub = document.createElement('ul');
+    sub.className = 'subnav';
+    more.appendChild(link);
+    more.appendChild(sub);
+    list.appendChild(more);
+    var items = list.querySelectorAll(':scope > li:not(.nav-more)');
+    for (var i = items.length - 1; i >= 0 && list.scrollWidth > nav.clientWidth + 1; i--) {
+      sub.insertBefore(items[i], sub.firstChild);
+      if (items[i].querySelector('a.active')) { link.classList.add('active'); }
+    }
+  }
+  var fitTimer = null;
+  window.addEventListener('resize', function () {
+    window.clearTimeout(fitTimer);
+    fitTimer = window.setTimeout(fitNav, 100);
+  });
+
   function init(scope) { scheduleAutoDismiss(scope); }
 
   if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', function () { init(document); });
+    document.addEventListener('DOMContentLoaded', function () { init(document); fitNav(); });
   } else {
     init(document);
+    fitNav();
   }
   document.addEventListener('htmx:load', function (event) {
     init(event.detail && event.detail.elt ? event.detail.elt.parentNode || document : document);

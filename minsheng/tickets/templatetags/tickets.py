@@ -1,17 +1,23 @@
 """Badges and labels shown wherever tickets are listed."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from minsheng.tickets import actions, queries
 from minsheng.tickets.models import Status, Ticket
 
 register = template.Library()
 
-_DUE = {"overdue": ("overdue", "已超期"), "due_soon": ("due-soon", "即将到期")}
+_DUE = {
+    "overdue": ("overdue", gettext_lazy("已超期")),
+    "due_soon": ("due-soon", gettext_lazy("即将到期")),
+}
 
 
 @register.simple_tag
@@ -42,6 +48,21 @@ def action_label(value: str) -> str:
     return actions.label(value)
 
 
+_RESIDENT_ACTOR = re.compile(r"^诉求人（尾号(\d{4})）$")
+
+
+@register.filter
+def actor(label: str) -> str:
+    """A timeline's actor in the reader's language: the events store 系统 and 诉求人（尾号1234）
+    as written when they happened; staff names stay as they are."""
+    if label == "系统":
+        return _("系统")
+    found = _RESIDENT_ACTOR.match(label or "")
+    if found:
+        return _("诉求人（尾号%(last4)s）") % {"last4": found.group(1)}
+    return label
+
+
 @register.filter
 def span(value: Any) -> str:
     """A duration in days and hours: 2 天 3 小时."""
@@ -50,9 +71,13 @@ def span(value: Any) -> str:
     hours = max(int(value.total_seconds() // 3600), 0)
     days, hours = divmod(hours, 24)
     if days:
-        return f"{days} 天 {hours} 小时" if hours else f"{days} 天"
+        if hours:
+            return _("%(days)s 天 %(hours)s 小时") % {"days": days, "hours": hours}
+        return _("%(days)s 天") % {"days": days}
     minutes = max(int(value.total_seconds() // 60), 0)
-    return f"{hours} 小时" if hours else f"{minutes} 分钟"
+    if hours:
+        return _("%(hours)s 小时") % {"hours": hours}
+    return _("%(minutes)s 分钟") % {"minutes": minutes}
 
 
 @register.inclusion_tag("tickets/_beyond_calendar.html", takes_context=True)

@@ -20,7 +20,7 @@ from minsheng.feedback.models import Rating
 from minsheng.notifications.models import Notification
 from minsheng.sla import deadlines
 from minsheng.sla.models import DeadlinePolicy
-from minsheng.tickets import chain, receiving, transitions, workflow
+from minsheng.tickets import chain, receiving, steps, transitions, workflow
 from minsheng.tickets.models import (
     CoHandler,
     ExtensionRequest,
@@ -749,6 +749,52 @@ def test_urgent_tickets_may_not_pause(make_ticket, dispatcher, street_handler, c
     workflow.accept(ticket, by=street_handler, at=MONDAY + timedelta(minutes=10))
     with refused(ticket, "不允许暂停"):
         workflow.pause(ticket, by=street_handler, reason="等待群众")
+
+
+def test_an_emergency_referral_is_titled_by_the_request_and_returned_before_it_is_due(
+    make_ticket, dispatcher, city
+):
+    """#13 defect 6: the title was cut mid-way through the appended referral note
+    ("…可能泄漏 【紧急转警】已") and the return deadline (one working day) fell after the
+    emergency's 2-hour resolve deadline."""
+    words = "鼓东路小区3号楼一楼厨房闻到很浓的煤气味，可能泄漏"
+    ticket = make_ticket(
+        title="",
+        urgency="urgent",
+        description=f"{words}\n\n【紧急转警】已告知来电人拨打 119。",
+        at=MONDAY,
+    )
+    assert ticket.title == words
+    assert "紧急转警" not in ticket.title
+    workflow.dispatch(ticket, to=city["gudong"], by=dispatcher, at=MONDAY)
+    ticket.refresh_from_db()
+    assert ticket.resolve_by == MONDAY + timedelta(hours=2)
+    assert ticket.return_by <= ticket.resolve_by
+    assert ticket.accept_by <= ticket.resolve_by
+
+
+def test_a_short_request_is_its_own_title_and_an_ordinary_ticket_keeps_a_days_return(
+    make_ticket, dispatcher, city
+):
+    ticket = make_ticket(title="", description="路灯不亮。\n\n来电人补充：已三天。", at=MONDAY)
+    assert ticket.title == "路灯不亮。"
+    workflow.dispatch(ticket, to=city["gudong"], by=dispatcher, at=MONDAY)
+    ticket.refresh_from_db()
+    assert ticket.return_by == at(2026, 3, 3, 9, 0)
+
+
+@pytest.mark.parametrize(
+    ("description", "title"),
+    [
+        ("办" * 30, "办" * 30),
+        ("办" * 31, "办" * 29 + "…"),
+        ("  第一行\n第二行\n\n附注", "第一行 第二行"),
+    ],
+)
+def test_a_title_from_the_description_is_its_first_paragraph_cut_with_an_ellipsis(
+    description, title
+):
+    assert steps.title_from(description) == title
 
 
 def test_reply_while_paused_stops_the_pause(accepted, street_handler):

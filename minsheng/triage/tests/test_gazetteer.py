@@ -121,6 +121,22 @@ def test_the_address_field_wins_over_the_text(fuzhou: Gazetteer) -> None:
     assert found.street == "鼓东街道"
 
 
+def test_a_street_named_in_the_text_wins_over_a_road_in_the_address(fuzhou: Gazetteer) -> None:
+    """#13 defect 4: 鼓东街道东街口… with the address 华林路12号 suggested 华林路's street."""
+    g = fuzhou.copy()
+    g.add(Entry("350102003", "安泰街道", 4, "350102", unit="350102003", local=True))
+    g.add(Entry("place:2", "华林路", PLACE, "350102003", unit="350102003", local=True), short=False)
+    g.finish()
+    found = g.locate("鼓东街道东街口路灯不亮", address="华林路12号")
+    assert (found.street, found.unit) == ("鼓东街道", "350102001")
+    # The road alone, or a text naming the road's own street, keeps the road.
+    assert g.locate("路灯不亮", address="华林路12号").place == "华林路"
+    same = g.locate("安泰街道路灯不亮", address="华林路12号")
+    assert (same.street, same.place) == ("安泰街道", "华林路")
+    # An address that names a division itself still wins over the text.
+    assert g.locate("鼓东街道东街口", address="安泰街道华林路12号").street == "安泰街道"
+
+
 def test_emoji_and_mixed_scripts_around_a_place_do_not_hide_it(fuzhou: Gazetteer) -> None:
     assert fuzhou.locate("🚧 Gulou 鼓楼区 road 坏了 🙏").district == "鼓楼区"
     assert fuzhou.locate("鼓楼区" + "很长的文字" * 20_000).district == "鼓楼区"

@@ -109,23 +109,8 @@ class Command(BaseCommand):
                 report = self.step("scan", scanning.scan, limit=options["limit"])
                 if report and report.checked:
                     logger.info("scan: %s tickets, %s", report.checked, report.steps)
-            while self.running:
-                sent = self.step("sending", delivery.send_due, limit=options["limit"])
-                if sent is None:
-                    break
-                if sent.sent or sent.failed:
-                    logger.info(
-                        "sent %s, failed %s, retrying %s", sent.sent, sent.failed, sent.retried
-                    )
-                if sent.expired:
-                    logger.info(
-                        "%s queued messages were older than %s hours and were not sent (expired, "
-                        "as after a long stop; the demo's history has such old messages)",
-                        sent.expired,
-                        settings.MINSHENG_NOTICE_STALE_HOURS,
-                    )
-                if sent.sent + sent.failed + sent.retried + sent.expired < options["limit"]:
-                    break  # drained for now
+            if self.running:
+                self.send(limit=options["limit"])
             if options["batch"] and self.running:  # otherwise in its own thread (analytics)
                 self.step("analytics", refresh.refresh_all)
             if self.running:
@@ -141,6 +126,31 @@ class Command(BaseCommand):
                     raise CommandError(f"这一轮有步骤失败：{'、'.join(self.failed)}（详见日志）")
                 return
             time.sleep(options["interval"])
+
+    def send(self, *, limit: int) -> delivery.SendReport:
+        """Send what is due, batch after batch until drained, and log the round once: a backlog
+        (the demo's old messages at start) is one line, not one per batch."""
+        total = delivery.SendReport()
+        while self.running:
+            sent = self.step("sending", delivery.send_due, limit=limit)
+            if sent is None:
+                break
+            total.sent += sent.sent
+            total.failed += sent.failed
+            total.retried += sent.retried
+            total.expired += sent.expired
+            if sent.sent + sent.failed + sent.retried + sent.expired < limit:
+                break  # drained for now
+        if total.sent or total.failed or total.retried:
+            logger.info("sent %s, failed %s, retrying %s", total.sent, total.failed, total.retried)
+        if total.expired:
+            logger.info(
+                "%s queued messages were older than %s hours and were not sent (expired, as "
+                "after a long stop; the demo's history has such old messages)",
+                total.expired,
+                settings.MINSHENG_NOTICE_STALE_HOURS,
+            )
+        return total
 
     def start_analytics(self, stop: threading.Event, every: float) -> threading.Thread:
         """The dashboards' refresh in a thread of its own: however long it takes, routing,

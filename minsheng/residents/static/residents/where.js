@@ -14,6 +14,8 @@
   var lat = document.getElementById('id_lat');
   var located = document.querySelector('[data-located]');
   var clear = document.querySelector('[data-map-clear]');
+  var locateMe = document.querySelector('[data-locate-me]');
+  var address = document.getElementById('id_address');
   box.hidden = false;
 
   // No zoom animation: it waits for CSS transitions, which reduced-motion settings switch off.
@@ -23,9 +25,10 @@
   map.setView([26.08, 119.30], 11);
   var marker = null;
 
-  function show(text, isError) {
+  function show(text, isError, isWarning) {
     located.textContent = text;
     located.classList.toggle('error', !!isError);
+    located.classList.toggle('warning', !!isWarning);
   }
 
   function place(latlng) {
@@ -47,13 +50,17 @@
 
   function locate(latlng) {
     var url = el.getAttribute('data-locate-url') +
-      '?lon=' + encodeURIComponent(latlng.lng) + '&lat=' + encodeURIComponent(latlng.lat);
+      '?lon=' + encodeURIComponent(latlng.lng) + '&lat=' + encodeURIComponent(latlng.lat) +
+      '&address=' + encodeURIComponent(address ? address.value : '');
     fetch(url, { credentials: 'same-origin' })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         if (data.error) {
           reset();
           show(data.error, true);
+        } else if (data.conflict) {
+          // The typed address names another street: say so now, not after "next".
+          show('已选择：' + data.place + '。' + data.conflict, false, true);
         } else {
           show('已选择：' + data.place);
         }
@@ -78,7 +85,12 @@
       }).addTo(map);
       // The box was hidden until this script ran: let Leaflet measure it again.
       map.invalidateSize();
-      if (!lon.value) { map.fitBounds(layer.getBounds(), { animate: false }); }
+      var city = layer.getBounds();
+      if (!city.isValid()) { return; }
+      if (!lon.value) { map.fitBounds(city, { animate: false }); }
+      // Zooming and dragging stay over the city: it cannot drift out of sight.
+      map.setMaxBounds(city.pad(0.2));
+      map.setMinZoom(Math.max(map.getBoundsZoom(city.pad(0.2)) - 1, 0));
     });
 
   if (lon.value && lat.value) {
@@ -87,13 +99,38 @@
     map.setView(start, 15);
   }
 
-  map.on('click', function (event) {
-    lon.value = event.latlng.lng.toFixed(6);
-    lat.value = event.latlng.lat.toFixed(6);
-    place(event.latlng);
+  function choose(latlng) {
+    lon.value = latlng.lng.toFixed(6);
+    lat.value = latlng.lat.toFixed(6);
+    place(latlng);
     show('正在确认位置…');
-    locate(event.latlng);
-  });
+    locate(latlng);
+  }
+
+  map.on('click', function (event) { choose(event.latlng); });
+
+  // "Locate me": the phone's own position, when it has one and the resident allows it.
+  if (locateMe && navigator.geolocation) {
+    locateMe.hidden = false;
+    locateMe.addEventListener('click', function () {
+      show('正在获取您的位置…');
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var here = window.L.latLng(position.coords.latitude, position.coords.longitude);
+        map.setView(here, 16, { animate: false });
+        choose(here);
+      }, function () {
+        show('无法获取您的位置，请在地图上点选或填写地址。', true);
+      }, { enableHighAccuracy: true, timeout: 10000, maximumAge: 60000 });
+    });
+  }
+  // A changed address is checked again against the point already chosen.
+  if (address) {
+    address.addEventListener('change', function () {
+      if (lon.value && lat.value) {
+        locate(window.L.latLng(parseFloat(lat.value), parseFloat(lon.value)));
+      }
+    });
+  }
   clear.addEventListener('click', reset);
   window.addEventListener('resize', function () { map.invalidateSize(); });
   // Large type changes the page's width and the map's size with it.
