@@ -223,7 +223,8 @@ class IntakeForm(forms.Form):
         data["urgency"] = Urgency.URGENT
         note = gettext("【紧急转警】已告知来电人拨打 %(number)s（%(service)s）。") % {
             "number": number,
-            "service": REFERRALS[number][0],
+            # the service's name without its number, said once already (not 119（119 消防救援）)
+            "service": str(REFERRALS[number][0]).replace(number, "", 1).strip(),
         }
         description = data.get("description") or ""
         if description and len(description) + len(note) + 2 > MAX_TEXT:

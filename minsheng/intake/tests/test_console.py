@@ -125,7 +125,7 @@ def test_an_emergency_is_urgent_goes_to_dispatch_and_records_the_referral(
     assert response.status_code == 302
     assert ticket.urgency == Urgency.URGENT
     assert ticket.status != Status.CLOSED
-    assert "【紧急转警】已告知来电人拨打 119（119 消防救援）。" in ticket.description
+    assert "【紧急转警】已告知来电人拨打 119（消防救援）。" in ticket.description
 
 
 @pytest.mark.parametrize(
