@@ -35,7 +35,7 @@ from minsheng.taxonomy.loading import ensure
 from minsheng.tickets import workflow
 from minsheng.tickets.models import Channel, Status, Ticket
 from minsheng.tickets.names import Action
-from minsheng.tickets.transitions import Actor
+from minsheng.tickets.transitions import Actor, policy_of
 
 SYSTEM = Actor(label="一件事一次办", kind="system")
 BAD_PHONE = "请输入正确的手机号码。"
@@ -377,7 +377,8 @@ def approve(work: Work, *, by: User, note: str = "") -> None:
 @transaction.atomic
 def reject(work: Work, *, by: User, material: str, reason: str) -> None:
     """Send one item back for one material; the other items go on. The ticket's clock stops
-    while the resident fixes it (暂停计时, as the policy allows)."""
+    while the resident fixes it (暂停计时 as the policy allows; where it wants the centre's
+    approval, the pause is asked for)."""
     if work.state != Work.State.RUNNING:
         raise RuleError("只有办理中的事项可以退回补正。")
     if material not in work.item.materials:
@@ -389,8 +390,12 @@ def reject(work: Work, *, by: User, material: str, reason: str) -> None:
     if ticket.status == Status.DISPATCHED:
         workflow.accept(ticket, by=by)
         ticket.refresh_from_db()
-    if not ticket.paused_since:
-        workflow.pause(ticket, by=by, reason=f"待群众补正材料：{material}")
+    if not ticket.paused_since and not ticket.pause_requested_at:
+        wait = f"待群众补正材料：{material}"
+        if policy_of(ticket).pause_needs_approval:  # the centre approves, the clock runs meanwhile
+            workflow.request_pause(ticket, by=by, reason=wait)
+        else:
+            workflow.pause(ticket, by=by, reason=wait)
     Work.objects.filter(pk=work.pk).update(
         state=Work.State.REJECTED, material=material, reason=reason
     )

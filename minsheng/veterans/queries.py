@@ -88,7 +88,8 @@ def records(access: Access, search: str = "") -> QuerySet[MartyrRecord]:
 
 def sees_pages(user: User) -> bool:
     """Whether the programme's pages open for this user (the centre, a bureau, admins)."""
-    return access_of(user).any
+    standing = standing_of(user)
+    return bool(standing.is_admin or standing.centre_roles) or access_of(user).bureau
 
 
 def badge(user: User) -> int:
