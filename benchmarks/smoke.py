@@ -66,6 +66,11 @@ SMOKE: dict[str, tuple[list[str], list[str]]] = {
     # Reads the labelled messages in ../shared/data, which never ship: skipped where absent.
     "triage_quality": (["--small"], ["n", "folds", "history/landed", "cold/landed"]),
     "route_waiting": (["--tickets", "100"], ["tickets", "seconds"]),
+    "community_linkage": (
+        ["--small"],
+        ["reports", "report_p50_ms", "climbed", "climb_per_second", "nearest_p50_ms"],
+    ),
+    "services": (["--applications", "2"], ["applications_per_bundle", "bundles"]),
     "pages": (["--small", "--requests", "1"], ["pages", "worst_p95_ms", "over_300ms"]),
     "intake_load": (
         ["--door", "api", "--seconds", "2", "--clients", "2", "--warmup", "0.5"],
