@@ -191,12 +191,13 @@ def bulk(n: int, city: dict) -> None:
             """
             INSERT INTO tickets_ticket (number, channel, request_type, category_id, urgency,
                 resident_id, title, description, address, status, unit_id, received_at,
-                beyond_calendar, reply, reopen_count, urged_for, escalated_for, awaiting_route)
+                beyond_calendar, reply, reopen_count, urged_for, escalated_for, awaiting_route,
+                visit_attempts)
             SELECT 'BM' || lpad(i::text, 10, '0'), 'hotline', 'complaint', %(category)s,
                 'normal', %(resident)s, '噪音', '夜间施工噪音', '', 'closed',
                 (%(units)s::int[])[1 + i %% cardinality(%(units)s::int[])],
                 %(start)s::timestamptz + (i %% 2592000) * interval '1 second', false, '', 0, '', '',
-                false
+                false, 0
             FROM generate_series(1, %(n)s) AS i
             """,
             params,

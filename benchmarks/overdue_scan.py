@@ -90,7 +90,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
                 number, channel, request_type, category_id, urgency, resident_id, title,
                 description, address, status, unit_id, received_at, dispatched_at, accept_by,
                 resolve_by, beyond_calendar, reply, reopen_count, return_by, next_check_at,
-                urged_for, escalated_for, awaiting_route)
+                urged_for, escalated_for, awaiting_route, visit_attempts)
             SELECT 'BM' || lpad(i::text, 10, '0'), 'hotline', 'complaint', %(category)s, 'normal',
                 %(resident)s, '噪音', '夜间施工噪音', '',
                 CASE WHEN i %% 2 = 0 THEN 'dispatched' ELSE 'accepted' END, %(unit)s,
@@ -101,7 +101,7 @@ def run(url: str, args: argparse.Namespace) -> dict:
                      ELSE %(now)s::timestamptz + random() * interval '10 days' END,
                 -- the late ones were chased before: what a running system looks like
                 CASE WHEN d + interval '9 days' < %(now)s::timestamptz THEN 'resolve@x' ELSE '' END,
-                '', false
+                '', false, 0
             FROM (SELECT i, %(now)s::timestamptz + (random() * 40 - 28) * interval '1 day' AS d
                   FROM generate_series(1, %(n)s) AS i) AS g
             """,
