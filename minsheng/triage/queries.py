@@ -52,7 +52,8 @@ def reset() -> None:
 
 
 def forget_places() -> None:
-    """Forget the gazetteer and the polygons (a unit or a place name was saved)."""
+    """Forget the gazetteer, the polygons and the units remembered (a unit or a place name was
+    saved)."""
     _cache.pop("gazetteer", None)
     _cache.pop("polygons", None)
     _cache.pop("units", None)
